@@ -1,0 +1,223 @@
+using System.Numerics.Tensors;
+
+namespace Attention;
+
+/// <summary>The output of attention and, when asked for, the weights that produced it.</summary>
+/// <param name="Output">O = weights · V, shape [batch, queryHeads, queries, valueDim].</param>
+/// <param name="Weights">softmax(scores + masks), shape [batch, queryHeads, queries, keys]; null unless requested.</param>
+public sealed record AttentionResult(Tensor Output, Tensor? Weights);
+
+/// <summary>
+/// Scaled dot-product attention, the reference definition every faster kernel is checked against:
+/// <code>
+/// scores  = scale · Q Kᵀ (+ bias)          [B, Hq, L, S]
+/// scores  = −∞ where the mask hides a key (before softmax, never after)
+/// weights = softmax over keys               [B, Hq, L, S]
+/// O       = weights · V                      [B, Hq, L, Ev]
+/// </code>
+/// with Q [B, Hq, L, E], K [B, H, S, E], V [B, H, S, Ev], scale = 1/√E by default. When H &lt; Hq
+/// (grouped-query attention), query head h reads KV head ⌊h / (Hq/H)⌋. A query row with no visible key
+/// returns zeros (and zero weights), matching current PyTorch.
+/// </summary>
+public static class ScaledDotProductAttention
+{
+    /// <summary>Attention output O [B, Hq, L, Ev]. See the class summary for shapes and semantics.</summary>
+    /// <param name="Q">Queries [batch, queryHeads, queries, headDim].</param>
+    /// <param name="K">Keys [batch, kvHeads, keys, headDim]; kvHeads divides queryHeads.</param>
+    /// <param name="V">Values [batch, kvHeads, keys, valueDim].</param>
+    /// <param name="mask">Boolean mask, true = may attend; broadcast to [B, Hq, L, S].</param>
+    /// <param name="bias">Additive logit bias (e.g. ALiBi, or −∞ to hide), broadcast to [B, Hq, L, S].</param>
+    /// <param name="causal">If set, hide future keys with this alignment (combined with <paramref name="mask"/>).</param>
+    /// <param name="scale">Multiplier of Q Kᵀ; default 1/√headDim.</param>
+    public static Tensor Forward(
+        Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
+        Compute(Q, K, V, mask, bias, causal, scale, keepWeights: false).Output;
+
+    /// <summary>Like <see cref="Forward"/>, also returning the attention weights [B, Hq, L, S].</summary>
+    public static AttentionResult ForwardWithWeights(
+        Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
+        Compute(Q, K, V, mask, bias, causal, scale, keepWeights: true);
+
+    /// <summary>The raw compatibility scores scale · Q Kᵀ, shape [B, Hq, L, S], before any mask or softmax.</summary>
+    public static Tensor Scores(Tensor Q, Tensor K, float? scale = null)
+    {
+        var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
+        float s = scale ?? DefaultScale(E);
+        var scores = new Tensor(B, Hq, L, S);
+        for (int b = 0; b < B; b++)
+        {
+            for (int h = 0; h < Hq; h++)
+            {
+                int kvh = KvHead(h, Hq, H);
+                for (int i = 0; i < L; i++)
+                {
+                    Span<float> row = scores.Row(b, h, i);
+                    ReadOnlySpan<float> q = Q.Row(b, h, i);
+                    for (int j = 0; j < S; j++)
+                    {
+                        row[j] = s * TensorPrimitives.Dot(q, K.Row(b, kvh, j));
+                    }
+                }
+            }
+        }
+
+        return scores;
+    }
+
+    /// <summary>The default scale 1/√headDim, which keeps the variance of a score near 1 for unit-variance q and k.</summary>
+    public static float DefaultScale(int headDim) => 1f / MathF.Sqrt(headDim);
+
+    /// <summary>
+    /// The KV head that query head <paramref name="queryHead"/> reads in grouped-query attention:
+    /// ⌊h / (Hq / H)⌋. Hq = H is multi-head attention (identity), H = 1 is multi-query attention.
+    /// </summary>
+    public static int KvHead(int queryHead, int queryHeads, int kvHeads)
+    {
+        Shapes.RequirePositive(kvHeads, nameof(kvHeads));
+        if (queryHeads % kvHeads != 0)
+        {
+            throw new ArgumentException(
+                $"kvHeads ({kvHeads}) must divide queryHeads ({queryHeads}) so every KV head serves the same number of query heads.",
+                nameof(kvHeads));
+        }
+
+        if ((uint)queryHead >= (uint)queryHeads)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queryHead), queryHead, $"queryHead must be in 0..{queryHeads - 1}.");
+        }
+
+        return queryHead / (queryHeads / kvHeads);
+    }
+
+    private static AttentionResult Compute(
+        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale, bool keepWeights)
+    {
+        var (B, Hq, L, E, H, S, Ev) = CheckQkv(Q, K, V);
+        mask?.RequireBroadcastsTo(nameof(mask), B, Hq, L, S);
+        if (bias is not null)
+        {
+            CheckBias(bias, B, Hq, L, S);
+        }
+
+        if (scale is { } given && !float.IsFinite(given))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), given, "scale must be finite.");
+        }
+
+        int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
+
+        Tensor scores = Scores(Q, K, scale);
+        for (int b = 0; b < B; b++)
+        {
+            for (int h = 0; h < Hq; h++)
+            {
+                for (int i = 0; i < L; i++)
+                {
+                    Span<float> row = scores.Row(b, h, i);
+                    for (int j = 0; j < S; j++)
+                    {
+                        if (bias is not null)
+                        {
+                            row[j] += BiasAt(bias, b, h, i, j);
+                        }
+
+                        bool visible = j <= i + causalOffset && (mask?.IsVisible(b, h, i, j) ?? true);
+                        if (!visible)
+                        {
+                            row[j] = float.NegativeInfinity;
+                        }
+                    }
+                }
+            }
+        }
+
+        Tensor weights = Softmax.LastAxis(scores);
+
+        var O = new Tensor(B, Hq, L, Ev);
+        for (int b = 0; b < B; b++)
+        {
+            for (int h = 0; h < Hq; h++)
+            {
+                int kvh = KvHead(h, Hq, H);
+                for (int i = 0; i < L; i++)
+                {
+                    Span<float> o = O.Row(b, h, i);
+                    ReadOnlySpan<float> w = weights.Row(b, h, i);
+                    for (int j = 0; j < S; j++)
+                    {
+                        if (w[j] != 0f)
+                        {
+                            TensorPrimitives.MultiplyAdd(V.Row(b, kvh, j), w[j], o, o);
+                        }
+                    }
+                }
+            }
+        }
+
+        return new AttentionResult(O, keepWeights ? weights : null);
+    }
+
+    private static (int B, int Hq, int L, int E, int H, int S, int Ev) CheckQkv(Tensor Q, Tensor K, Tensor? V)
+    {
+        Shapes.Require(Q, nameof(Q), "[batch, queryHeads, queries, headDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
+        Shapes.RequireNonEmpty(Q, nameof(Q), "[batch, queryHeads, queries, headDim]");
+        int B = Q.Dim(0), Hq = Q.Dim(1), L = Q.Dim(2), E = Q.Dim(3);
+        Shapes.Require(K, nameof(K), "[batch, kvHeads, keys, headDim]", B, Shapes.Any, Shapes.Any, E);
+        Shapes.RequireNonEmpty(K, nameof(K), "[batch, kvHeads, keys, headDim]");
+        int H = K.Dim(1), S = K.Dim(2);
+        if (Hq % H != 0)
+        {
+            throw new ArgumentException(
+                $"K has {H} heads, which does not divide Q's {Hq} heads (Q {Q.ShapeText}, K {K.ShapeText}).", nameof(K));
+        }
+
+        int Ev = 0;
+        if (V is not null)
+        {
+            Shapes.Require(V, nameof(V), "[batch, kvHeads, keys, valueDim]", B, H, S, Shapes.Any);
+            Shapes.RequireNonEmpty(V, nameof(V), "[batch, kvHeads, keys, valueDim]");
+            Ev = V.Dim(3);
+            Shapes.RequireFinite(V, nameof(V));
+        }
+
+        Shapes.RequireFinite(Q, nameof(Q));
+        Shapes.RequireFinite(K, nameof(K));
+        return (B, Hq, L, E, H, S, Ev);
+    }
+
+    private static void CheckBias(Tensor bias, int B, int Hq, int L, int S)
+    {
+        int[] full = [B, Hq, L, S];
+        bool ok = bias.Rank is >= 2 and <= 4;
+        for (int axis = 0; ok && axis < bias.Rank; axis++)
+        {
+            int size = bias.Dim(axis), target = full[4 - bias.Rank + axis];
+            ok = size == 1 || size == target;
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException(
+                $"bias must broadcast to [batch, heads, queries, keys] = {Shapes.Format(full)}; got {bias.ShapeText}.", nameof(bias));
+        }
+
+        int nan = Array.FindIndex(bias.Data, v => float.IsNaN(v) || float.IsPositiveInfinity(v));
+        if (nan >= 0)
+        {
+            throw new ArgumentException($"bias has {bias.Data[nan]} at flat index {nan}; only finite values or −∞ are allowed.", nameof(bias));
+        }
+    }
+
+    private static float BiasAt(Tensor bias, int b, int h, int i, int j)
+    {
+        Span<int> index = [b, h, i, j];
+        int rank = bias.Rank, offset = 0;
+        for (int axis = 0; axis < rank; axis++)
+        {
+            int size = bias.Dim(axis);
+            offset = (offset * size) + (size == 1 ? 0 : index[4 - rank + axis]);
+        }
+
+        return bias.Data[offset];
+    }
+}
