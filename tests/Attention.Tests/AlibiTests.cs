@@ -144,7 +144,7 @@ public class AlibiTests
                 double diff = Reference.MaxAbsDiff(O, expected);
                 Assert.True(diff < 1e-5, $"prompt {P}, step {step}: max |cached − float64| = {diff}");
             }
-        }, iter: 30);
+        }, iter: 20);
     }
 
     [Fact]
