@@ -48,15 +48,18 @@ public sealed class CrossAttention
     /// <param name="memory">Encoder output or retrieved memory [batch, memoryLength, dMemory].</param>
     /// <param name="memoryIsReal">Optional [batch, memoryLength]: true = a real memory position, false = padding.</param>
     public Tensor Forward(Tensor Xq, Tensor memory, bool[,]? memoryIsReal = null) =>
-        Attention.Forward(Xq, memory, PaddingMask(memory, memoryIsReal));
+        Attention.Forward(Xq, memory, PaddingMask(Xq, memory, memoryIsReal));
 
     /// <summary>Like <see cref="Forward"/>, keeping every intermediate (weights [B, h, L_q, L_k] included).</summary>
     public MultiHeadAttentionTrace Trace(Tensor Xq, Tensor memory, bool[,]? memoryIsReal = null) =>
-        Attention.Trace(Xq, memory, PaddingMask(memory, memoryIsReal));
+        Attention.Trace(Xq, memory, PaddingMask(Xq, memory, memoryIsReal));
 
-    private Mask? PaddingMask(Tensor memory, bool[,]? memoryIsReal)
+    /// <summary>Checks memory against the queries' batch and turns the padding flags into a [B, 1, 1, L_k] mask.</summary>
+    private Mask? PaddingMask(Tensor Xq, Tensor memory, bool[,]? memoryIsReal)
     {
-        Shapes.Require(memory, nameof(memory), "[batch, memoryLength, dMemory]", Shapes.Any, Shapes.Any, MemoryDim);
+        ArgumentNullException.ThrowIfNull(Xq);
+        int B = Xq.Rank > 0 ? Xq.Dim(0) : Shapes.Any;
+        Shapes.Require(memory, nameof(memory), "[batch, memoryLength, dMemory]", B, Shapes.Any, MemoryDim);
         Shapes.RequireNonEmpty(memory, nameof(memory), "[batch, memoryLength, dMemory]");
         Shapes.RequireFinite(memory, nameof(memory));
         if (memoryIsReal is null)

@@ -168,6 +168,7 @@ public class MultiHeadAttention
     public Tensor Forward(Tensor X, Mask? mask = null, CausalAlignment? causal = null)
     {
         RequireSelfAttention();
+        RequireInput(X, nameof(X), ModelDim);
         return Run(X, X, mask, causal).Y;
     }
 
@@ -184,6 +185,7 @@ public class MultiHeadAttention
     public MultiHeadAttentionTrace Trace(Tensor X, Mask? mask = null, CausalAlignment? causal = null)
     {
         RequireSelfAttention();
+        RequireInput(X, nameof(X), ModelDim);
         return TraceOf(Run(X, X, mask, causal));
     }
 
