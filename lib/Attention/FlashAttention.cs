@@ -69,11 +69,11 @@ public static class FlashAttention
     public static FlashAttentionResult Forward(
         Tensor Q, Tensor K, Tensor V, int blockQ, int blockK, CausalAlignment? causal = null, float? scale = null, FlashTrace? trace = null)
     {
-        var (_, _, L, E, _, S, _) = CheckQkv(Q, K, V);
+        var (_, _, L, E, _, S, _) = ScaledDotProductAttention.CheckQkv(Q, K, V);
         Shapes.RequirePositive(blockQ, nameof(blockQ));
         Shapes.RequirePositive(blockK, nameof(blockK));
         int offset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
-        return Tiled(Q, K, V, blockQ, blockK, offset, mask: null, CheckScale(scale, E), trace);
+        return Tiled(Q, K, V, blockQ, blockK, offset, mask: null, ScaledDotProductAttention.ResolveScale(scale, E), trace);
     }
 
     /// <summary>
@@ -163,39 +163,6 @@ public static class FlashAttention
     }
 
     /// <summary>Checks Q, K, V like <see cref="ScaledDotProductAttention"/> and returns their sizes.</summary>
-    internal static (int B, int Hq, int L, int E, int H, int S, int Ev) CheckQkv(Tensor Q, Tensor K, Tensor V)
-    {
-        Shapes.Require(Q, nameof(Q), "[batch, queryHeads, queries, headDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
-        Shapes.RequireNonEmpty(Q, nameof(Q), "[batch, queryHeads, queries, headDim]");
-        int B = Q.Dim(0), Hq = Q.Dim(1), L = Q.Dim(2), E = Q.Dim(3);
-        Shapes.Require(K, nameof(K), "[batch, kvHeads, keys, headDim]", B, Shapes.Any, Shapes.Any, E);
-        Shapes.RequireNonEmpty(K, nameof(K), "[batch, kvHeads, keys, headDim]");
-        int H = K.Dim(1), S = K.Dim(2);
-        if (Hq % H != 0)
-        {
-            throw new ArgumentException(
-                $"K has {H} heads, which does not divide Q's {Hq} heads (Q {Q.ShapeText}, K {K.ShapeText}).", nameof(K));
-        }
-
-        Shapes.Require(V, nameof(V), "[batch, kvHeads, keys, valueDim]", B, H, S, Shapes.Any);
-        Shapes.RequireNonEmpty(V, nameof(V), "[batch, kvHeads, keys, valueDim]");
-        Shapes.RequireFinite(Q, nameof(Q));
-        Shapes.RequireFinite(K, nameof(K));
-        Shapes.RequireFinite(V, nameof(V));
-        return (B, Hq, L, E, H, S, V.Dim(3));
-    }
-
-    /// <summary>The scale to use: the given one if finite, else 1/√headDim when none is given.</summary>
-    internal static float CheckScale(float? scale, int headDim)
-    {
-        if (scale is { } given && !float.IsFinite(given))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), given, "scale must be finite.");
-        }
-
-        return scale ?? ScaledDotProductAttention.DefaultScale(headDim);
-    }
-
     private static bool AnyVisible(int b, int h, int i0, int rows, int j0, int cols, int causalOffset, Mask? mask)
     {
         // The earliest key of the tile is in the future of its last query: the whole tile is hidden.

@@ -144,12 +144,12 @@ public static class SparseAttention
     /// <summary>Like <see cref="Forward"/>, also reporting how many tiles were computed and skipped.</summary>
     public static SparseAttentionResult ForwardWithBlockCounts(Tensor Q, Tensor K, Tensor V, Mask pattern, int blockSize, float? scale = null)
     {
-        var (B, Hq, L, E, _, S, _) = FlashAttention.CheckQkv(Q, K, V);
+        var (B, Hq, L, E, _, S, _) = ScaledDotProductAttention.CheckQkv(Q, K, V);
         ArgumentNullException.ThrowIfNull(pattern);
         pattern.RequireBroadcastsTo(nameof(pattern), B, Hq, L, S);
         Shapes.RequirePositive(blockSize, nameof(blockSize));
         var result = FlashAttention.Tiled(
-            Q, K, V, blockSize, blockSize, int.MaxValue / 2, pattern, FlashAttention.CheckScale(scale, E), trace: null);
+            Q, K, V, blockSize, blockSize, int.MaxValue / 2, pattern, ScaledDotProductAttention.ResolveScale(scale, E), trace: null);
         return new SparseAttentionResult(result.Output, result.ComputedBlocks, result.SkippedBlocks);
     }
 
