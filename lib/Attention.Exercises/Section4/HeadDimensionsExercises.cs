@@ -1,0 +1,6 @@
+namespace Attention;
+
+internal static class HeadDimensionsExercises
+{
+    public static Exercise[] All => [];
+}

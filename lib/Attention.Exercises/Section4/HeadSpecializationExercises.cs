@@ -1,0 +1,6 @@
+namespace Attention;
+
+internal static class HeadSpecializationExercises
+{
+    public static Exercise[] All => [];
+}

@@ -1,0 +1,6 @@
+namespace Attention;
+
+internal static class MergeHeadsExercises
+{
+    public static Exercise[] All => [];
+}
