@@ -21,10 +21,17 @@ public static partial class ExerciseCells
     /// and the grader compiles each exercise cell with them.
     /// </summary>
     public static IReadOnlyList<string> Usings { get; } =
-        ["System", "System.Collections.Generic", "System.Linq", "System.Numerics.Tensors", "Attention"];
+        ["System", "System.Collections.Generic", "System.Linq", "Attention"];
+
+    /// <summary>
+    /// Using aliases an exercise cell may rely on. <c>TensorPrimitives</c> is aliased rather than its namespace imported,
+    /// because System.Numerics.Tensors also has a type named Tensor.
+    /// </summary>
+    public static IReadOnlyList<string> UsingAliases { get; } =
+        ["using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;"];
 
     /// <summary>The using directives for a notebook's setup cell, one per line.</summary>
-    public static string SetupUsings => string.Concat(Usings.Select(u => $"using {u};\n"));
+    public static string SetupUsings => string.Concat(Usings.Select(u => $"using {u};\n")) + string.Concat(UsingAliases.Select(a => a + "\n"));
 
     /// <summary>The marker line, e.g. <c>// Exercise 4.1a: Split d_model into heads</c>.</summary>
     public static string Marker(string id) => $"// Exercise {id}: {Exercises.Get(id).Title}";
