@@ -53,10 +53,7 @@ public static class Worker
         try
         {
             Assembly assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(task.AssemblyPath);
-            MethodInfo factory = assembly.GetType(task.EntryType, throwOnError: true)!
-                .GetMethod(task.EntryMethod, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!;
-            var run = (Task<object>)factory.Invoke(null, [new object?[2]])!;
-            solution = (Delegate)run.GetAwaiter().GetResult();
+            solution = Solution(assembly, task.EntryType, task.EntryMethod);
         }
         catch (Exception e)
         {
@@ -68,6 +65,20 @@ public static class Worker
 
         ExerciseReport report = exercise.Run(solution);
         return new WorkerResult(task.Id, report.Score, StatusOf(report), report.ToText());
+    }
+
+    /// <summary>
+    /// Runs a compiled exercise cell's top-level code (the script factory) and returns the delegate its trailing
+    /// expression produces: the student's function.
+    /// </summary>
+    public static Delegate Solution(Assembly assembly, string entryType, string entryMethod)
+    {
+        MethodInfo factory = assembly.GetType(entryType, throwOnError: true)!
+            .GetMethod(entryMethod, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!;
+
+        // Slot 0 is the script's globals object (none), slot 1 this submission.
+        var run = (Task<object>)factory.Invoke(null, [new object?[2]])!;
+        return (Delegate)run.GetAwaiter().GetResult();
     }
 
     /// <summary>The gradebook status of a report.</summary>
