@@ -1,0 +1,73 @@
+namespace Attention;
+
+/// <summary>
+/// Splitting a model-width vector into heads and merging head outputs back. With d_model = h · d_head,
+/// head h owns features h·d_head .. (h+1)·d_head − 1 of every token: splitting is a reshape
+/// [B, N, h·d] → [B, N, h, d] followed by swapping the token and head axes, giving [B, h, N, d];
+/// merging undoes it, which is the concatenation Concat(head_1, …, head_h) along features.
+/// </summary>
+public static class Heads
+{
+    /// <summary>
+    /// Splits <paramref name="X"/> [B, N, d_model] into <paramref name="heads"/> heads:
+    /// result [B, heads, N, d_model / heads], with result[b, h, n, e] = X[b, n, h · d_head + e].
+    /// </summary>
+    /// <param name="X">Projected tokens [batch, seq, d_model]; d_model must be a multiple of <paramref name="heads"/>.</param>
+    /// <param name="heads">The number of heads h ≥ 1.</param>
+    /// <exception cref="ArgumentException">X is not rank 3, or d_model is not divisible by heads.</exception>
+    public static Tensor Split(Tensor X, int heads)
+    {
+        Shapes.Require(X, nameof(X), "[batch, seq, dModel]", Shapes.Any, Shapes.Any, Shapes.Any);
+        Shapes.RequirePositive(heads, nameof(heads));
+        int B = X.Dim(0), N = X.Dim(1), dModel = X.Dim(2);
+        if (dModel % heads != 0)
+        {
+            throw new ArgumentException(
+                $"X has d_model = {dModel} features (shape {X.ShapeText}), which {heads} heads cannot share equally: " +
+                $"d_model must be a multiple of heads.",
+                nameof(heads));
+        }
+
+        int d = dModel / heads;
+        var split = new Tensor(B, heads, N, d);
+        for (int b = 0; b < B; b++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                int token = ((b * N) + n) * dModel;
+                for (int h = 0; h < heads; h++)
+                {
+                    X.Data.AsSpan(token + (h * d), d).CopyTo(split.Row(b, h, n));
+                }
+            }
+        }
+
+        return split;
+    }
+
+    /// <summary>
+    /// Concatenates head outputs along features: <paramref name="headOutputs"/> [B, h, N, d_v] → [B, N, h · d_v],
+    /// with result[b, n, h · d_v + e] = headOutputs[b, h, n, e]. The inverse of <see cref="Split"/>.
+    /// </summary>
+    /// <param name="headOutputs">Per-head outputs [batch, heads, seq, valueDim].</param>
+    /// <exception cref="ArgumentException">headOutputs is not rank 4.</exception>
+    public static Tensor Merge(Tensor headOutputs)
+    {
+        Shapes.Require(headOutputs, nameof(headOutputs), "[batch, heads, seq, valueDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
+        int B = headOutputs.Dim(0), H = headOutputs.Dim(1), N = headOutputs.Dim(2), dv = headOutputs.Dim(3);
+        var merged = new Tensor(B, N, H * dv);
+        for (int b = 0; b < B; b++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                int token = ((b * N) + n) * H * dv;
+                for (int h = 0; h < H; h++)
+                {
+                    headOutputs.Row(b, h, n).CopyTo(merged.Data.AsSpan(token + (h * dv), dv));
+                }
+            }
+        }
+
+        return merged;
+    }
+}
