@@ -59,7 +59,7 @@ public class ClassGradingTests
     [InlineData("huge-allocation", "4.2a", "memory")]
     [InlineData("throws-exception", "4.2a", "threw InvalidOperationException: I do not know how to scale")]
     [InlineData("compile-error", "4.2a", "line 5: CS1002: ; expected")]
-    [InlineData("wrong-shapes", "4.2a", "expected shape [4, 4], got")]
+    [InlineData("wrong-shapes", "4.2a", "expected shape [3, 6], got [6, 3]")]
     [InlineData("nan-results", "4.2a", "result has NaN at [0, 0]")]
     [InlineData("leftover-test-calls", "4.2a", "line 11, 12 ignored")]
     [InlineData("duplicated-cell", "4.2a", "appears 2 times")]

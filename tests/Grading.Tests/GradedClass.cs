@@ -31,8 +31,11 @@ public static class GradedClass
     /// <summary>Limits for the tests: short enough to keep the suite quick, generous for a loaded 2-core machine.</summary>
     public static GradingOptions Options { get; } = GradingOptions.Default with { Timeout = TimeSpan.FromSeconds(6), MemoryBytes = 256L << 20 };
 
-    /// <summary>The graded class (graded on first use).</summary>
-    public static Task<IReadOnlyList<StudentResult>> GetAsync() => Results.Value;
+    /// <summary>
+    /// The graded class (graded on first use). The wait is capped so a grader that stops enforcing its own limits
+    /// fails the tests instead of hanging them.
+    /// </summary>
+    public static Task<IReadOnlyList<StudentResult>> GetAsync() => Results.Value.WaitAsync(TimeSpan.FromMinutes(3));
 
     /// <summary>The student folder names, known before grading (for theory data).</summary>
     public static IReadOnlyList<string> Students()

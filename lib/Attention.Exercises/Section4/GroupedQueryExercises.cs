@@ -20,6 +20,23 @@ internal static class GroupedQueryExercises
             KvHeads("grouped: 8 query heads, 2 KV heads", 8, 2),
             KvHeads("multi-query: 6 query heads, 1 KV head", 6, 1),
             KvHeads("Llama-3-8B: 32 query heads, 8 KV heads", 32, 8)),
+
+        new Exercise<Func<int, int, int, long, int, long>>(
+            "4.5b", "KV-cache bytes", 2, "04.5",
+            "long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)",
+            "bytes = 2 (K and V) × layers × kvHeads × headDim × bytesPerValue × tokens, as a long.",
+            """
+            long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)
+            {
+                // K and V for every layer and KV head; multiply in long: real caches pass 2³¹ bytes.
+                long bytesPerToken = 2L * layers * kvHeads * headDim * bytesPerValue;
+                return bytesPerToken * tokens;
+            }
+            """,
+            CacheBytes("GPT-2 small, 1024 tokens, fp16", 12, 12, 64, 1024, 2),
+            CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
+            CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
+            CacheBytes("Mixtral-8x7B, one million tokens, fp32 (needs a long)", 32, 8, 128, 1_000_000, 4)),
     ];
 
     private static GradedCase<Func<int, int, int, int>> KvHeads(string name, int nHeads, int nKvHeads) =>
@@ -40,4 +57,11 @@ internal static class GroupedQueryExercises
 
             return CaseResult.Pass(name);
         });
+
+    private static GradedCase<Func<int, int, int, long, int, long>> CacheBytes(string name, int layers, int kvHeads, int headDim, long tokens, int bytesPerValue) =>
+        Cases.Value<Func<int, int, int, long, int, long>, long>(
+            name,
+            () => CostModel.KvCacheBytes(layers, kvHeads, headDim, tokens, bytesPerValue),
+            f => f(layers, kvHeads, headDim, tokens, bytesPerValue),
+            "2 (one K and one V) × layers × kvHeads × headDim × bytesPerValue per token, times tokens; start the product with 2L so it is computed in long.");
 }
