@@ -10,7 +10,8 @@ namespace Grading.Tests;
 /// </summary>
 public static class GradedClass
 {
-    private static readonly Lazy<Task<IReadOnlyList<StudentResult>>> Results = new(GradeAsync);
+    // One deadline for the whole grading, shared by every test that waits for it.
+    private static readonly Lazy<Task<IReadOnlyList<StudentResult>>> Results = new(() => GradeAsync().WaitAsync(TimeSpan.FromMinutes(3)));
 
     /// <summary>The folder given by COURSE_SUBMISSIONS, or null to grade the sample class.</summary>
     public static string? SubmissionsVariable =>
@@ -35,7 +36,7 @@ public static class GradedClass
     /// The graded class (graded on first use). The wait is capped so a grader that stops enforcing its own limits
     /// fails the tests instead of hanging them.
     /// </summary>
-    public static Task<IReadOnlyList<StudentResult>> GetAsync() => Results.Value.WaitAsync(TimeSpan.FromMinutes(3));
+    public static Task<IReadOnlyList<StudentResult>> GetAsync() => Results.Value;
 
     /// <summary>The student folder names, known before grading (for theory data).</summary>
     public static IReadOnlyList<string> Students()
