@@ -42,7 +42,7 @@ public static class ScaledDotProductAttention
     public static Tensor Scores(Tensor Q, Tensor K, float? scale = null)
     {
         var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
-        float s = scale ?? DefaultScale(E);
+        float s = ResolveScale(scale, E);
         var scores = new Tensor(B, Hq, L, S);
         for (int b = 0; b < B; b++)
         {
@@ -99,11 +99,6 @@ public static class ScaledDotProductAttention
             CheckBias(bias, B, Hq, L, S);
         }
 
-        if (scale is { } given && !float.IsFinite(given))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), given, "scale must be finite.");
-        }
-
         int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
 
         Tensor scores = Scores(Q, K, scale);
@@ -157,7 +152,19 @@ public static class ScaledDotProductAttention
         return new AttentionResult(O, keepWeights ? weights : null);
     }
 
-    private static (int B, int Hq, int L, int E, int H, int S, int Ev) CheckQkv(Tensor Q, Tensor K, Tensor? V)
+    /// <summary>The scale to use: the given one if finite (else an error), 1/√headDim when none is given.</summary>
+    internal static float ResolveScale(float? scale, int headDim)
+    {
+        if (scale is { } given && !float.IsFinite(given))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), given, "scale must be finite.");
+        }
+
+        return scale ?? DefaultScale(headDim);
+    }
+
+    /// <summary>The shape and value checks every attention kernel shares (V may be omitted for scores only).</summary>
+    internal static (int B, int Hq, int L, int E, int H, int S, int Ev) CheckQkv(Tensor Q, Tensor K, Tensor? V)
     {
         Shapes.Require(Q, nameof(Q), "[batch, queryHeads, queries, headDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
         Shapes.RequireNonEmpty(Q, nameof(Q), "[batch, queryHeads, queries, headDim]");

@@ -1,0 +1,61 @@
+using Microsoft.DotNet.Interactive.Documents;
+
+namespace Course.Runner;
+
+/// <summary>One output of a cell, as the kernel produced it.</summary>
+/// <param name="Kind">"display", "return", "stdout", "stderr" or "error".</param>
+/// <param name="Values">Formatted values by MIME type (stdout/stderr/error use "text/plain").</param>
+public sealed record CellOutput(string Kind, IReadOnlyDictionary<string, string> Values)
+{
+    /// <summary>The text/plain value, if any.</summary>
+    public string? Text => Values.TryGetValue("text/plain", out var text) ? text : null;
+
+    /// <summary>The text/html value, if any.</summary>
+    public string? Html => Values.TryGetValue("text/html", out var html) ? html : null;
+
+    /// <summary>True for an HTML output holding a course figure (<c>class="course-plot"</c>).</summary>
+    public bool IsChart => Html?.Contains("class=\"course-plot\"", StringComparison.Ordinal) == true;
+}
+
+/// <summary>The outcome of one executed code cell.</summary>
+/// <param name="Index">0-based position of the cell in the notebook (markdown cells counted).</param>
+/// <param name="KernelName">The kernel the cell ran in (csharp unless the cell says otherwise).</param>
+/// <param name="FirstLine">The cell's first non-blank line, to name it in messages.</param>
+/// <param name="Outputs">Outputs in the order the kernel produced them (updated displays replaced in place).</param>
+/// <param name="Error">Null on success; otherwise the kernel's error text (or the timeout/crash reason).</param>
+/// <param name="Elapsed">Wall time of the cell.</param>
+public sealed record CellResult(int Index, string KernelName, string FirstLine, IReadOnlyList<CellOutput> Outputs,
+    string? Error, TimeSpan Elapsed)
+{
+    /// <summary>True when the cell ran to CommandSucceeded.</summary>
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>The outcome of one notebook run in a fresh kernel.</summary>
+/// <param name="NotebookPath">The source notebook.</param>
+/// <param name="Cells">Executed code cells, in order; the last one is the failure if the run failed.</param>
+/// <param name="CodeCellCount">Code cells in the notebook (run or not).</param>
+/// <param name="Elapsed">Wall time including kernel start.</param>
+/// <param name="FailureMessage">Null on success; names the notebook, cell index, first line and error.</param>
+/// <param name="Executed">The notebook with outputs (cells after a failure keep no outputs).</param>
+public sealed record NotebookResult(string NotebookPath, IReadOnlyList<CellResult> Cells, int CodeCellCount,
+    TimeSpan Elapsed, string? FailureMessage, InteractiveDocument Executed)
+{
+    /// <summary>True when every code cell succeeded.</summary>
+    public bool Succeeded => FailureMessage is null;
+
+    /// <summary>Output lines starting with ✓ (self-checks that passed).</summary>
+    public int ChecksPassed => CountLines("✓");
+
+    /// <summary>Output lines starting with ✗ (self-checks that failed).</summary>
+    public int ChecksFailed => CountLines("✗");
+
+    /// <summary>Outputs that are course charts.</summary>
+    public int Charts => Cells.Sum(c => c.Outputs.Count(o => o.IsChart));
+
+    private int CountLines(string mark) => Cells
+        .SelectMany(c => c.Outputs)
+        .Select(o => o.Text ?? "")
+        .SelectMany(text => text.Split('\n'))
+        .Count(line => line.TrimStart().StartsWith(mark, StringComparison.Ordinal));
+}

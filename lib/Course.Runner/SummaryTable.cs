@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+
+namespace Course.Runner;
+
+/// <summary>The `run` command's summary: one row per notebook.</summary>
+public static class SummaryTable
+{
+    /// <summary>Columns: notebook, result, cells run/total, seconds, checks ✓/✗, charts.</summary>
+    public static string Format(IReadOnlyList<NotebookResult> results)
+    {
+        var rows = new List<string[]> { new[] { "notebook", "result", "cells", "seconds", "checks ✓", "checks ✗", "charts" } };
+        foreach (var r in results)
+        {
+            rows.Add([
+                Path.GetFileName(r.NotebookPath),
+                r.Succeeded ? "ok" : "FAILED",
+                $"{r.Cells.Count}/{r.CodeCellCount}",
+                r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
+                r.ChecksPassed.ToString(CultureInfo.InvariantCulture),
+                r.ChecksFailed.ToString(CultureInfo.InvariantCulture),
+                r.Charts.ToString(CultureInfo.InvariantCulture),
+            ]);
+        }
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(row => row[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var (row, n) in rows.Select((row, n) => (row, n)))
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+            if (n == 0)
+                text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        }
+        return text.ToString().TrimEnd();
+    }
+}

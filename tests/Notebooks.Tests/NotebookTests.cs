@@ -1,0 +1,46 @@
+using Course.Runner;
+
+namespace Notebooks.Tests;
+
+/// <summary>Every course notebook, run in the real dotnet-interactive tool exactly as VS Code runs it.</summary>
+[Collection("kernel")]
+public class NotebookTests
+{
+    /// <summary>
+    /// notebooks/*.ipynb plus the fixtures that must pass (tests/Notebooks.Tests/Fixtures/*.ipynb), both found by
+    /// the runner's own discovery, so the theory is never empty and discovery is exercised by the smoke fixture.
+    /// </summary>
+    public static TheoryData<string> CourseNotebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in NotebookDiscovery.Find(Paths.Notebooks).Concat(NotebookDiscovery.Find(Paths.Fixtures)))
+            data.Add(Path.GetRelativePath(Paths.Root, path));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CourseNotebooks))]
+    public async Task Notebook_runs_in_the_real_kernel_and_draws_a_chart(string notebook)
+    {
+        var output = Path.Combine(Paths.Executed, Path.GetFileName(notebook));
+        var result = await new NotebookRunner(repoRoot: Paths.Root).RunAsync(Path.Combine(Paths.Root, notebook), output);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        Assert.Equal(result.CodeCellCount, result.Cells.Count);
+        Assert.True(result.ChecksFailed == 0, $"{notebook}: {result.ChecksFailed} self-check(s) printed ✗.");
+        // The written notebook, not only the in-memory result, must carry the chart.
+        var written = await File.ReadAllTextAsync(output);
+        Assert.True(result.Charts > 0 && written.Contains("course-plot", StringComparison.Ordinal),
+            $"{notebook}: no chart output (a text/html output with class=\"course-plot\"); every course notebook draws one.");
+    }
+
+    [Fact]
+    public void Discovery_sorts_by_name_and_skips_underscore_files()
+    {
+        var found = NotebookDiscovery.Find(Paths.Fixtures).Select(p => Path.GetFileName(p)).ToArray();
+        Assert.Equal(["smoke.ipynb"], found);
+        Assert.Empty(NotebookDiscovery.Find(Paths.Fixtures, "nothing-matches"));
+        Assert.Equal(["smoke.ipynb"], NotebookDiscovery.Find(Paths.Fixtures, "sm*.ipynb").Select(p => Path.GetFileName(p)));
+        Assert.Empty(NotebookDiscovery.Find(Path.Combine(Paths.Fixtures, "missing-folder")));
+    }
+}
