@@ -37,6 +37,33 @@ internal static class GroupedQueryExercises
             CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
             CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
             CacheBytes("Mixtral-8x7B, one million tokens, fp32 (needs a long)", 32, 8, 128, 1_000_000, 4)),
+
+        new Exercise<Func<Tensor, int, Tensor>>(
+            "4.5c", "Repeat KV heads", 2, "04.5",
+            "Tensor RepeatKv(Tensor kv, int nRep)",
+            "kv [B, h_kv, S, d] → [B, h_kv · nRep, S, d]; output head i is a copy of KV head ⌊i / nRep⌋.",
+            """
+            Tensor RepeatKv(Tensor kv, int nRep)
+            {
+                int B = kv.Dim(0), H = kv.Dim(1), S = kv.Dim(2), d = kv.Dim(3);
+                var repeated = new Tensor(B, H * nRep, S, d);
+                for (int b = 0; b < B; b++)
+                {
+                    for (int h = 0; h < H * nRep; h++)
+                    {
+                        for (int j = 0; j < S; j++)
+                        {
+                            kv.Row(b, h / nRep, j).CopyTo(repeated.Row(b, h, j));
+                        }
+                    }
+                }
+
+                return repeated;
+            }
+            """,
+            Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
+            Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
+            Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453)),
     ];
 
     private static GradedCase<Func<int, int, int, int>> KvHeads(string name, int nHeads, int nKvHeads) =>
@@ -64,4 +91,12 @@ internal static class GroupedQueryExercises
             () => CostModel.KvCacheBytes(layers, kvHeads, headDim, tokens, bytesPerValue),
             f => f(layers, kvHeads, headDim, tokens, bytesPerValue),
             "2 (one K and one V) × layers × kvHeads × headDim × bytesPerValue per token, times tokens; start the product with 2L so it is computed in long.");
+
+    private static GradedCase<Func<Tensor, int, Tensor>> Repeat(string name, int[] shape, int nRep, int seed) =>
+        Cases.Tensor<Func<Tensor, int, Tensor>>(
+            name,
+            () => GroupedQueryAttention.RepeatKv(Tensor.Random(seed, shape), nRep),
+            f => f(Tensor.Random(seed, shape), nRep),
+            $"consecutive copies: output heads 0..{nRep - 1} are KV head 0, the next {nRep} are KV head 1, …",
+            tolerance: 0);
 }
