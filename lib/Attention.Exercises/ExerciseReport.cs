@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+
+namespace Attention;
+
+/// <summary>
+/// The result of running an exercise's graded cases against one submitted function: what a notebook's check
+/// cell prints and what the grader scores. The score is the exercise's points times the fraction of cases passed.
+/// </summary>
+public sealed class ExerciseReport
+{
+    /// <summary>Creates a report from the case results of <paramref name="exercise"/>.</summary>
+    public ExerciseReport(Exercise exercise, IReadOnlyList<CaseResult> cases, string? problem = null)
+    {
+        Exercise = exercise;
+        Cases = cases;
+        Problem = problem;
+    }
+
+    /// <summary>The exercise that was checked.</summary>
+    public Exercise Exercise { get; }
+
+    /// <summary>One result per graded case, in the exercise's order.</summary>
+    public IReadOnlyList<CaseResult> Cases { get; }
+
+    /// <summary>A problem that stopped the cases from running at all (e.g. a wrong signature); null otherwise.</summary>
+    public string? Problem { get; }
+
+    /// <summary>True when every case threw <see cref="NotImplementedException"/>: the stub is still in place.</summary>
+    public bool NotAttempted => Problem is null && Cases.Count > 0 && Cases.All(c => c.NotImplemented);
+
+    /// <summary>The number of cases passed.</summary>
+    public int PassedCount => Cases.Count(c => c.Passed);
+
+    /// <summary>Points earned: points × passed / cases, rounded to hundredths (0 when not attempted).</summary>
+    public double Score => Cases.Count == 0 || Problem is not null
+        ? 0
+        : Math.Round(Exercise.Points * PassedCount / Cases.Count, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>The points available.</summary>
+    public double MaxScore => Exercise.Points;
+
+    /// <summary>
+    /// The text a check cell prints: a header line, then one line per case starting with ✓ or ✗
+    /// (no case lines when the exercise is not attempted yet).
+    /// </summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        string header = $"Exercise {Exercise.Id}: {Exercise.Title}";
+        if (Problem is not null)
+        {
+            text.AppendLine($"{header} — 0/{Format(MaxScore)} points");
+            text.AppendLine($"✗ {Problem}");
+            return text.ToString();
+        }
+
+        if (NotAttempted)
+        {
+            text.AppendLine($"{header} — not attempted: the stub still throws NotImplementedException.");
+            text.AppendLine($"  Replace the throw in the exercise cell with your code for {Exercise.Signature}, then run the check again.");
+            return text.ToString();
+        }
+
+        text.AppendLine($"{header} — {Format(Score)}/{Format(MaxScore)} points ({PassedCount}/{Cases.Count} cases)");
+        foreach (CaseResult c in Cases)
+        {
+            text.AppendLine(c.Passed ? $"✓ {c.Name}" : $"✗ {c.Name}: {c.Message}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => ToText();
+
+    /// <summary>Formats points the way the gradebook does (invariant culture, up to two decimals).</summary>
+    public static string Format(double points) => points.ToString("0.##", CultureInfo.InvariantCulture);
+}

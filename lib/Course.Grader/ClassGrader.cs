@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Attention;
+
+namespace Course.Grading;
+
+/// <summary>One gradebook row with its feedback.</summary>
+/// <param name="Student">The student's folder name.</param>
+/// <param name="ExerciseId">Exercise id.</param>
+/// <param name="Points">Points earned.</param>
+/// <param name="Max">Points available.</param>
+/// <param name="Status">A <see cref="GradeStatus"/> value.</param>
+/// <param name="Feedback">The check-cell text, or the reason for zero, plus notes.</param>
+public sealed record ExerciseGrade(string Student, string ExerciseId, double Points, double Max, string Status, string Feedback);
+
+/// <summary>Every exercise grade of one student.</summary>
+/// <param name="Student">The student's folder name.</param>
+/// <param name="Grades">One per exercise of the catalog, in course order.</param>
+/// <param name="Elapsed">Time spent grading the student.</param>
+/// <param name="Notes">Notes about the whole submission (unreadable notebooks, empty folder).</param>
+public sealed record StudentResult(string Student, IReadOnlyList<ExerciseGrade> Grades, TimeSpan Elapsed, IReadOnlyList<string> Notes)
+{
+    /// <summary>Total points earned.</summary>
+    public double Score => Math.Round(Grades.Sum(g => g.Points), 2);
+}
+
+/// <summary>
+/// Grades a class: every subfolder of the submissions folder is a student. For each student the exercise cells are
+/// found by id, compiled in this process (warm Roslyn, no student code runs here) and run in one child worker process
+/// per student (restarted if student code kills it). Students are graded in parallel; every student gets a row per
+/// exercise whatever their notebooks contain.
+/// </summary>
+public static class ClassGrader
+{
+    /// <summary>The student folders of <paramref name="submissions"/>: its subfolders not starting with '.', by name.</summary>
+    public static IReadOnlyList<string> StudentFolders(string submissions) =>
+        [.. Directory.EnumerateDirectories(submissions)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>Grades every student of <paramref name="submissions"/>, in student order.</summary>
+    public static async Task<IReadOnlyList<StudentResult>> GradeClassAsync(string submissions, GradingOptions options)
+    {
+        IReadOnlyList<string> folders = StudentFolders(submissions);
+        var results = new StudentResult[folders.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, folders.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism) },
+            async (k, _) => results[k] = await GradeStudentAsync(folders[k], options));
+        return results;
+    }
+
+    /// <summary>Grades one student folder: one grade per exercise of the catalog.</summary>
+    public static async Task<StudentResult> GradeStudentAsync(string folder, GradingOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        string student = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        Submission submission = Submission.Read(folder);
+        var notes = new List<string>();
+        if (submission.Notebooks.Count == 0)
+        {
+            notes.Add("no notebooks (.ipynb) found in the submission folder.");
+        }
+
+        notes.AddRange(submission.Notebooks.Where(n => n.Error is not null).Select(n => $"notebook {n.RelativePath} could not be read: {n.Error}"));
+
+        string work = Path.Combine(Path.GetTempPath(), "course-grader", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var grades = new Dictionary<string, ExerciseGrade>();
+            var cellNotes = new Dictionary<string, IReadOnlyList<string>>();
+            var tasks = new List<WorkerTask>();
+            foreach (Exercise exercise in Exercises.All)
+            {
+                CellLookup cell = submission.Find(exercise);
+                if (cell.Code is null)
+                {
+                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, cell.Status, cell.Reason!);
+                    continue;
+                }
+
+                var compileClock = Stopwatch.StartNew();
+                CompiledCell compiled = ScriptCompiler.Compile(exercise, cell.Code, $"cell_{exercise.Id.Replace('.', '_')}_{Guid.NewGuid():N}", options.CompileTimeout);
+                Trace($"{student} {exercise.Id} compiled in {compileClock.ElapsedMilliseconds} ms");
+                cellNotes[exercise.Id] = [.. cell.Notes, .. compiled.Notes];
+                if (compiled.Assembly is null)
+                {
+                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.CompileError,
+                        WithNotes("the exercise cell does not compile:\n" + string.Join("\n", compiled.Errors.Select(e => "  " + e)), cellNotes[exercise.Id]));
+                    continue;
+                }
+
+                string path = Path.Combine(work, exercise.Id + ".dll");
+                await File.WriteAllBytesAsync(path, compiled.Assembly);
+                tasks.Add(new WorkerTask(exercise.Id, path, compiled.EntryType, compiled.EntryMethod));
+            }
+
+            if (tasks.Count > 0)
+            {
+                var runClock = Stopwatch.StartNew();
+                Dictionary<string, WorkerResult> ran = await new WorkerClient(options).RunAsync(tasks, work);
+                Trace($"{student} ran {tasks.Count} exercises in {runClock.ElapsedMilliseconds} ms");
+                foreach (WorkerTask task in tasks)
+                {
+                    Exercise exercise = Exercises.Get(task.Id);
+                    WorkerResult r = ran[task.Id];
+                    grades[task.Id] = new ExerciseGrade(student, task.Id, r.Score, exercise.Points, r.Status, WithNotes(r.Text, cellNotes[task.Id]));
+                }
+            }
+
+            return new StudentResult(student, [.. Exercises.All.Select(e => grades[e.Id])], clock.Elapsed, notes);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child still holding a file: the temp folder is left for the OS to clean.
+            }
+        }
+    }
+
+    private static void Trace(string message)
+    {
+        if (Environment.GetEnvironmentVariable("COURSE_GRADER_TRACE") == "1")
+        {
+            Console.Error.WriteLine(message);
+        }
+    }
+
+    private static string WithNotes(string text, IReadOnlyList<string> notes) =>
+        notes.Count == 0 ? text : text.TrimEnd() + "\n" + string.Concat(notes.Select(n => $"Note: {n}\n"));
+}

@@ -1,0 +1,35 @@
+namespace Course.Grading;
+
+/// <summary>The status column of the gradebook: why an exercise earned what it earned.</summary>
+public static class GradeStatus
+{
+    /// <summary>Every graded case passed.</summary>
+    public const string Passed = "passed";
+
+    /// <summary>Some graded cases passed.</summary>
+    public const string Partial = "partial";
+
+    /// <summary>The code ran and no graded case passed.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The stub still throws NotImplementedException.</summary>
+    public const string NotAttempted = "not-attempted";
+
+    /// <summary>No exercise cell with this id (deleted, or renamed without its metadata), or no such notebook.</summary>
+    public const string NotFound = "not-found";
+
+    /// <summary>The notebook that should hold the exercise is not a readable notebook (e.g. malformed JSON).</summary>
+    public const string UnreadableNotebook = "unreadable-notebook";
+
+    /// <summary>The exercise cell does not compile, or does not declare the signature.</summary>
+    public const string CompileError = "compile-error";
+
+    /// <summary>The code ran past the wall-clock limit.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>The code ended the grading process (stack overflow, Environment.Exit, fatal error).</summary>
+    public const string Crashed = "crashed";
+
+    /// <summary>The code ran out of the memory the grading process may use.</summary>
+    public const string OutOfMemory = "out-of-memory";
+}

@@ -1,0 +1,14 @@
+namespace Course.Grading;
+
+/// <summary>Limits and parallelism of a grading run.</summary>
+/// <param name="Timeout">Wall-clock limit for one exercise's graded cases (and its cell's top-level code).</param>
+/// <param name="MemoryBytes">GC heap cap of a worker process (DOTNET_GCHeapHardLimit).</param>
+/// <param name="Parallelism">Students graded at once (each with its own worker process).</param>
+/// <param name="CompileTimeout">Limit for compiling one exercise cell.</param>
+/// <param name="StartupTimeout">Limit for a worker to start and to move on to its next exercise.</param>
+public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout)
+{
+    /// <summary>10 s per exercise, 512 MiB heap, one student per core.</summary>
+    public static GradingOptions Default { get; } = new(
+        TimeSpan.FromSeconds(10), 512L << 20, Environment.ProcessorCount, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Attention;
+using Course.Grading;
+
+// Course.Grader: grade a class of notebook submissions.
+//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]
+//   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
+//   worker                         (internal) the child process that runs student code
+if (args.Length > 0 && args[0] == "worker")
+{
+    return Worker.Run();
+}
+
+if (args.Length < 2 || args[0] is not ("grade" or "bench"))
+{
+    Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]");
+    Console.Error.WriteLine("       Course.Grader bench <copies> [--out DIR]");
+    return 2;
+}
+
+GradingOptions options = GradingOptions.Default;
+string? output = null;
+for (int k = 2; k + 1 < args.Length; k += 2)
+{
+    string value = args[k + 1];
+    options = args[k] switch
+    {
+        "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+        "--memory" => options with { MemoryBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
+        "--parallel" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
+        _ => options,
+    };
+    if (args[k] == "--out")
+    {
+        output = value;
+    }
+}
+
+string submissions = args[1];
+if (args[0] == "bench")
+{
+    int copies = int.Parse(args[1], CultureInfo.InvariantCulture);
+    submissions = Path.Combine(Path.GetTempPath(), "course-grader-bench-" + Guid.NewGuid().ToString("N")[..8]);
+    for (int s = 0; s < copies; s++)
+    {
+        // Each copy differs by a comment, so no compiled cell could be reused across students.
+        NotebookCells.WriteSubmission(Path.Combine(submissions, $"student{s:000}"), e => $"// copy {s}\n{e.ReferenceCode}");
+    }
+
+    output ??= Path.Combine("artifacts", "grading", "bench");
+}
+
+if (!Directory.Exists(submissions))
+{
+    Console.Error.WriteLine($"no submissions folder {submissions}");
+    return 2;
+}
+
+output ??= Path.Combine("artifacts", "grading", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submissions))));
+var clock = Stopwatch.StartNew();
+IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options);
+clock.Stop();
+GradeReports.Write(output, results);
+double max = Exercises.All.Sum(e => e.Points);
+Console.WriteLine($"graded {results.Count} students × {Exercises.All.Count} exercises in {clock.Elapsed.TotalSeconds:0.0} s " +
+    $"({options.Parallelism} at a time); gradebook: {Path.Combine(output, "gradebook.csv")}");
+foreach (var group in results.SelectMany(r => r.Grades).GroupBy(g => g.Status).OrderBy(g => g.Key, StringComparer.Ordinal))
+{
+    Console.WriteLine($"  {group.Key}: {group.Count()}");
+}
+
+if (args[0] == "bench")
+{
+    Directory.Delete(submissions, recursive: true);
+    bool allFull = results.All(r => r.Score == max);
+    Console.WriteLine(allFull ? $"every copy earned {max} / {max}" : "NOT every copy earned full marks");
+    return allFull ? 0 : 1;
+}
+
+return 0;

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Attention;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+
+namespace Course.Grading;
+
+/// <summary>One notebook of a submission: its parsed document, or why it could not be read.</summary>
+/// <param name="RelativePath">Path inside the student's folder, e.g. 04.1-head-dimensions.ipynb.</param>
+/// <param name="Document">The parsed notebook; null when unreadable.</param>
+/// <param name="Error">Why it could not be read; null when readable.</param>
+public sealed record SubmittedNotebook(string RelativePath, InteractiveDocument? Document, string? Error);
+
+/// <summary>Where an exercise cell was found (code plus notes), or why not.</summary>
+/// <param name="Code">The cell's code; null when not found.</param>
+/// <param name="Status">The gradebook status when not found (not-found or unreadable-notebook).</param>
+/// <param name="Reason">Why not found; null when found.</param>
+/// <param name="Notes">Notes for feedback, e.g. which of several duplicated cells was graded.</param>
+public sealed record CellLookup(string? Code, string Status, string? Reason, IReadOnlyList<string> Notes);
+
+/// <summary>A student's folder of notebooks, read with Microsoft.DotNet.Interactive.Documents.</summary>
+public sealed class Submission
+{
+    private static readonly KernelInfoCollection Kernels = [new KernelInfo("csharp"), new KernelInfo("fsharp"), new KernelInfo("pwsh"), new KernelInfo("markdown")];
+
+    private Submission(string student, IReadOnlyList<SubmittedNotebook> notebooks)
+    {
+        Student = student;
+        Notebooks = notebooks;
+    }
+
+    /// <summary>The student's name: the folder name.</summary>
+    public string Student { get; }
+
+    /// <summary>Every .ipynb under the folder, ordered by relative path.</summary>
+    public IReadOnlyList<SubmittedNotebook> Notebooks { get; }
+
+    /// <summary>Reads every notebook under <paramref name="folder"/>; unreadable ones are kept with their error.</summary>
+    public static Submission Read(string folder)
+    {
+        var notebooks = Directory.EnumerateFiles(folder, "*.ipynb", SearchOption.AllDirectories)
+            .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .Select(relative => ReadNotebook(folder, relative))
+            .ToList();
+        return new Submission(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), notebooks);
+    }
+
+    /// <summary>
+    /// Finds the exercise cell of <paramref name="exercise"/>: code cells whose metadata carries its id first, else code
+    /// cells whose first line is its marker (<c>// Exercise 4.1a: ...</c>). Of several, the last one is graded and a
+    /// note says so. Check cells and every other cell are ignored.
+    /// </summary>
+    public CellLookup Find(Exercise exercise)
+    {
+        var byMetadata = new List<(string Where, string Code)>();
+        var byMarker = new List<(string Where, string Code)>();
+        foreach (SubmittedNotebook notebook in Notebooks.Where(n => n.Document is not null))
+        {
+            IList<InteractiveDocumentElement> cells = notebook.Document!.Elements;
+            for (int c = 0; c < cells.Count; c++)
+            {
+                InteractiveDocumentElement cell = cells[c];
+                if (cell.KernelName is "markdown" or "md")
+                {
+                    continue;
+                }
+
+                string code = cell.Contents ?? "";
+                string where = $"{notebook.RelativePath} cell {c + 1}";
+                if (MetadataId(cell) == exercise.Id)
+                {
+                    byMetadata.Add((where, code));
+                }
+                else if (ExerciseCells.MarkerId(code.Split('\n')[0]) == exercise.Id)
+                {
+                    byMarker.Add((where, code));
+                }
+            }
+        }
+
+        var found = byMetadata.Count > 0 ? byMetadata : byMarker;
+        if (found.Count > 0)
+        {
+            var notes = new List<string>();
+            if (found.Count > 1)
+            {
+                notes.Add($"exercise cell {exercise.Id} appears {found.Count} times ({string.Join(", ", found.Select(f => f.Where))}); graded the last one ({found[^1].Where}).");
+            }
+
+            return new CellLookup(found[^1].Code, "", null, notes);
+        }
+
+        var home = Notebooks.Where(n => Path.GetFileName(n.RelativePath).StartsWith(exercise.Notebook, StringComparison.Ordinal)).ToList();
+        var broken = home.FirstOrDefault(n => n.Error is not null);
+        if (broken is not null)
+        {
+            return new CellLookup(null, GradeStatus.UnreadableNotebook, $"exercise cell {exercise.Id} not found: notebook {broken.RelativePath} could not be read ({broken.Error}).", []);
+        }
+
+        string where2 = home.Count == 0 ? $" (no notebook {exercise.Notebook}*.ipynb in the submission)" : $" in {string.Join(", ", home.Select(h => h.RelativePath))}";
+        return new CellLookup(null, GradeStatus.NotFound, $"exercise cell {exercise.Id} not found{where2}: keep the cell's first line '{ExerciseCells.Marker(exercise.Id)}'.", []);
+    }
+
+    private static string? MetadataId(InteractiveDocumentElement cell)
+    {
+        if (cell.Metadata is null || !cell.Metadata.TryGetValue(ExerciseCells.MetadataKey, out object? course))
+        {
+            return null;
+        }
+
+        object? id = course switch
+        {
+            IDictionary<string, object> d when d.TryGetValue(ExerciseCells.ExerciseKey, out object? v) => v,
+            JsonElement { ValueKind: JsonValueKind.Object } e when e.TryGetProperty(ExerciseCells.ExerciseKey, out JsonElement v) => v,
+            _ => null,
+        };
+        return id switch
+        {
+            string s => s,
+            JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
+            _ => null,
+        };
+    }
+
+    private static SubmittedNotebook ReadNotebook(string folder, string relative)
+    {
+        try
+        {
+            string json = File.ReadAllText(Path.Combine(folder, relative));
+            return new SubmittedNotebook(relative, Notebook.Parse(json, Kernels), null);
+        }
+        catch (Exception e)
+        {
+            string message = e.Message.Split('\n')[0];
+            return new SubmittedNotebook(relative, null, $"{(e is JsonException ? "invalid JSON" : e.GetType().Name)}: {message}");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Reflection;
+using Attention;
+using Course.Grading;
+
+namespace Grading.Tests;
+
+/// <summary>
+/// Every exercise, in this process: the reference answer (compiled from its C# text the way the grader compiles a
+/// cell) earns full points, and the shipped stub prints "not attempted", no ✓/✗ lines, and earns zero.
+/// </summary>
+public class ExerciseTests
+{
+    public static TheoryData<string> Ids => [.. Exercises.All.Select(e => e.Id)];
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Reference_answer_earns_full_points(string id)
+    {
+        Exercise exercise = Exercises.Get(id);
+        (ExerciseReport report, string printed) = Check(exercise, ExerciseCells.SolutionCell(id));
+
+        Assert.True(report.Score == exercise.Points, printed);
+        string[] caseLines = CaseLines(printed);
+        Assert.Equal(exercise.CaseNames.Count, caseLines.Length);
+        Assert.All(caseLines, l => Assert.StartsWith("✓", l));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Shipped_stub_earns_zero_and_prints_not_attempted(string id)
+    {
+        (ExerciseReport report, string printed) = Check(Exercises.Get(id), ExerciseCells.StubCell(id));
+
+        Assert.Equal(0, report.Score);
+        Assert.True(report.NotAttempted, printed);
+        Assert.Contains("not attempted", printed, StringComparison.Ordinal);
+        Assert.Empty(CaseLines(printed));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Cells_carry_the_marker_metadata_and_check_call(string id)
+    {
+        Exercise exercise = Exercises.Get(id);
+        string stub = ExerciseCells.StubCell(id);
+
+        Assert.Equal(id, ExerciseCells.MarkerId(stub.Split('\n')[0]));
+        Assert.StartsWith($"// Exercise {id}: ", stub, StringComparison.Ordinal);
+        Assert.Contains(exercise.Signature, stub, StringComparison.Ordinal);
+        Assert.Contains("throw new NotImplementedException();", stub, StringComparison.Ordinal);
+        Assert.Equal($"Exercises.Check(\"{id}\", {exercise.FunctionName});", ExerciseCells.CheckCell(id));
+        var course = Assert.IsType<Dictionary<string, object>>(ExerciseCells.Metadata(id)[ExerciseCells.MetadataKey]);
+        Assert.Equal(id, course[ExerciseCells.ExerciseKey]);
+    }
+
+    [Fact]
+    public void A_function_with_the_wrong_signature_prints_a_cross_and_does_not_throw()
+    {
+        Func<int, int> wrong = x => x;
+        var output = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            ExerciseReport report = Exercises.Check("4.2a", wrong);
+            Assert.Equal(0, report.Score);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.Single(CaseLines(output.ToString()));
+        Assert.Contains("expects a function Tensor HeadWeights(Tensor Q, Tensor K)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrong_answer_gets_a_message_per_failed_case()
+    {
+        // Weights normalised over queries instead of keys: right shape, wrong values, rows not summing to one.
+        Func<Tensor, Tensor, Tensor> overQueries = (Q, K) =>
+        {
+            Tensor scores = ScaledDotProductAttention.Scores(Q.Reshape(1, 1, Q.Dim(0), Q.Dim(1)), K.Reshape(1, 1, K.Dim(0), K.Dim(1)));
+            var scoresT = new Tensor(K.Dim(0), Q.Dim(0));
+            for (int i = 0; i < Q.Dim(0); i++)
+            {
+                for (int j = 0; j < K.Dim(0); j++)
+                {
+                    scoresT[j, i] = scores[0, 0, i, j];
+                }
+            }
+
+            Tensor w = Softmax.LastAxis(scoresT);
+            var back = new Tensor(Q.Dim(0), K.Dim(0));
+            for (int i = 0; i < Q.Dim(0); i++)
+            {
+                for (int j = 0; j < K.Dim(0); j++)
+                {
+                    back[i, j] = w[j, i];
+                }
+            }
+
+            return back;
+        };
+
+        ExerciseReport report = Exercises.Get("4.2a").Run(overQueries);
+
+        Assert.Equal(0, report.PassedCount);
+        Assert.Contains(report.Cases, c => c.Message.Contains("max abs error", StringComparison.Ordinal) && c.Message.Contains("Hint:", StringComparison.Ordinal));
+        Assert.Contains(report.Cases, c => c.Message.Contains("sums to", StringComparison.Ordinal));
+    }
+
+    private static (ExerciseReport Report, string Printed) Check(Exercise exercise, string cell)
+    {
+        CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "test_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(2));
+        Assert.True(compiled.Assembly is not null, string.Join("\n", compiled.Errors));
+        Delegate solution = Worker.Solution(Assembly.Load(compiled.Assembly!), compiled.EntryType, compiled.EntryMethod);
+        var output = new StringWriter();
+        TextWriter original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            return (Exercises.Check(exercise.Id, solution), output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+    }
+
+    private static string[] CaseLines(string printed) =>
+        printed.Split('\n').Where(l => l.StartsWith('✓') || l.StartsWith('✗')).ToArray();
+}
