@@ -6,10 +6,25 @@ using Course.Grading;
 // Course.Grader: grade a class of notebook submissions.
 //   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
+//   sync-notebooks [--check]       (from the repo root) rewrite the exercise cells of notebooks/ from lib/Attention.Exercises
 //   worker                         (internal) the child process that runs student code
 if (args.Length > 0 && args[0] == "worker")
 {
     return Worker.Run();
+}
+
+if (args.Length > 0 && args[0] == "sync-notebooks")
+{
+    bool write = !args.Contains("--check");
+    string notebooks = Path.GetFullPath("notebooks"); // run from the repository root, as the README shows
+    IReadOnlyList<string> changes = CourseNotebooks.Sync(notebooks, write);
+    foreach (string change in changes)
+    {
+        Console.WriteLine((write ? "updated " : "out of step: ") + change);
+    }
+
+    Console.WriteLine(changes.Count == 0 ? "Exercise cells are in step with lib/Attention.Exercises." : $"{changes.Count} notebook(s) {(write ? "updated" : "out of step")}.");
+    return write || changes.Count == 0 ? 0 : 1;
 }
 
 if (args.Length < 2 || args[0] is not ("grade" or "bench"))

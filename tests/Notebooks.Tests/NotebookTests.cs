@@ -30,6 +30,8 @@ public class NotebookTests
         Assert.True(result.ChecksFailed == 0, $"{notebook}: {result.ChecksFailed} self-check(s) printed ✗.");
         // The written notebook, not only the in-memory result, must carry the chart.
         var written = await File.ReadAllTextAsync(output);
+        if (written.Contains("Exercises.Check(", StringComparison.Ordinal))
+            Assert.True(written.Contains("not attempted", StringComparison.Ordinal), $"{notebook}: shipped stubs should report \"not attempted\".");
         Assert.True(result.Charts > 0 && written.Contains("course-plot", StringComparison.Ordinal),
             $"{notebook}: no chart output (a text/html output with class=\"course-plot\"); every course notebook draws one.");
     }
