@@ -8,7 +8,8 @@
         { left: "\\[", right: "\\]", display: true },
         { left: "\\(", right: "\\)", display: false },
       ],
-      throwOnError: false,
+      // A formula KaTeX cannot parse stays raw and is reported with console.error (the browser test fails on both).
+      throwOnError: true,
     });
   });
   document.querySelectorAll("pre code").forEach(function (code) {
