@@ -93,14 +93,18 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
 
     private static JsonObject Markdown(string source) => new() { ["cell_type"] = "markdown", ["source"] = source };
 
-    /// <summary>The whole page (up to 12000 px), and a close-up of its first heatmap with what leads to it.</summary>
+    /// <summary>
+    /// The whole page (up to 12000 px) as artifacts/screenshots/NAME.png, and its first heatmap with the text and
+    /// code leading to it as NAME-heatmap.png (docs/screenshot-heatmap.png is one of these).
+    /// </summary>
     private static async Task SaveScreenshotsAsync(BrowserPage tab, string page, PageReport report)
     {
         var name = Path.GetFileNameWithoutExtension(page);
         await tab.ScreenshotAsync(Path.Combine(Paths.Screenshots, name + ".png"), 0, Math.Min(report.Height, 12000));
         if (report.Plots.FirstOrDefault(p => p.Heatmap) is { } heatmap)
         {
-            var top = Math.Max(0, heatmap.Top - 360);
+            // From the Markdown that introduces the chart, unless that is far above it.
+            var top = Math.Max(0, heatmap.Top - heatmap.IntroTop < 700 ? heatmap.IntroTop - 16 : heatmap.Top - 360);
             await tab.ScreenshotAsync(Path.Combine(Paths.Screenshots, name + "-heatmap.png"), top, heatmap.Bottom + 16 - top);
         }
     }

@@ -3,7 +3,13 @@ using System.Text.Json.Nodes;
 namespace Notebooks.Tests.Browser;
 
 /// <summary>One chart on a page: whether plotly drew it, and where it is (document coordinates).</summary>
-public sealed record PlotInfo(string Id, bool Drawn, bool Heatmap, double Top, double Bottom);
+/// <param name="Id">The chart div's id.</param>
+/// <param name="Drawn">plotly drew it: .main-svg holds at least one trace.</param>
+/// <param name="Heatmap">It holds a drawn heatmap.</param>
+/// <param name="Top">Top of the chart.</param>
+/// <param name="Bottom">Bottom of the chart.</param>
+/// <param name="IntroTop">Top of the Markdown cell that introduces the chart's code cell (or the cell itself).</param>
+public sealed record PlotInfo(string Id, bool Drawn, bool Heatmap, double Top, double Bottom, double IntroTop);
 
 /// <summary>What a page looks like once its scripts ran, and everything wrong with it.</summary>
 /// <param name="Plots">Every <c>.course-plot</c> on the page.</param>
@@ -38,10 +44,15 @@ public static class PageCheck
           });
           const math = Array.from(document.querySelectorAll(".markdown .math"));
           const abs = el => { const r = el.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; };
+          const intro = el => {
+            let cell = el.closest(".cell");
+            const prev = cell && cell.previousElementSibling;
+            return prev && prev.classList.contains("markdown") ? prev : cell || el;
+          };
           return {
             height: document.documentElement.scrollHeight,
             plots: plots().map(el => ({ id: el.id, drawn: marks(el) > 0, heatmap: !!el.querySelector(".main-svg .hm"),
-                                        top: abs(el)[0], bottom: abs(el)[1] })),
+                                        top: abs(el)[0], bottom: abs(el)[1], introTop: abs(intro(el))[0] })),
             math: math.length,
             mathRendered: math.filter(m => m.querySelector(".katex")).length,
             katex: document.querySelectorAll(".katex").length,
@@ -65,7 +76,7 @@ public static class PageCheck
         var r = (JsonObject)(await page.EvaluateAsync(Inspect))!;
         var problems = new List<string>(page.Problems);
         var plots = ((JsonArray)r["plots"]!).Select(p => new PlotInfo((string)p!["id"]!, (bool)p["drawn"]!, (bool)p["heatmap"]!,
-            (double)p["top"]!, (double)p["bottom"]!)).ToArray();
+            (double)p["top"]!, (double)p["bottom"]!, (double)p["introTop"]!)).ToArray();
         problems.AddRange(plots.Where(p => !p.Drawn).Select(p => $"chart {p.Id} was not drawn (no .main-svg with a trace)"));
         var math = (int)r["math"]!;
         if ((int)r["mathRendered"]! != math)
