@@ -54,7 +54,7 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
     }
 
     [ChromiumFact]
-    public async Task The_checks_catch_a_broken_chart_a_bad_formula_raw_TeX_and_a_broken_link()
+    public async Task The_checks_catch_a_broken_chart_a_bad_formula_raw_TeX_a_broken_link_and_a_remote_asset()
     {
         // A notebook that breaks each rule once, rendered by the real site builder.
         var dir = Directory.CreateTempSubdirectory("course-broken-site-").FullName;
@@ -64,7 +64,7 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
         var notebook = new JsonObject
         {
             ["cells"] = new JsonArray(
-                Markdown("# Broken\nAn unclosed formula $$A = QK^\\top\nand a bad one $\\fraq{1}{2}$; see [the next part](missing.html)."),
+                Markdown("# Broken\nAn unclosed formula $$A = QK^\\top\nand a bad one $\\fraq{1}{2}$; see [the next part](missing.html).\n\n![remote](https://example.invalid/figure.png)"),
                 new JsonObject
                 {
                     ["cell_type"] = "code",
@@ -83,9 +83,11 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
         Assert.True(problems.Contains("uncaught exception: SyntaxError", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("was not drawn", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("console.error: KaTeX auto-render: Failed to parse `\\fraq{1}{2}`", StringComparison.Ordinal), problems);
-        Assert.True(problems.Contains("raw TeX left in the text: …", StringComparison.Ordinal), problems);
+        Assert.True(problems.Contains("raw TeX left in the text: ", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("broken link: ", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("missing.html does not exist", StringComparison.Ordinal), problems);
+        Assert.True(problems.Contains("request leaves the machine (the site must work offline): https://example.invalid/figure.png", StringComparison.Ordinal), problems);
+        Assert.True(problems.Contains("asset not bundled (the site must work offline): https://example.invalid/figure.png", StringComparison.Ordinal), problems);
         Directory.Delete(dir, recursive: true);
     }
 

@@ -34,6 +34,8 @@ public sealed class BrowserPage : IAsyncDisposable
         var page = new BrowserPage(connection, targetId, sessionId);
         foreach (var domain in new[] { "Page", "Runtime", "Log", "Network" })
             await page.SendAsync($"{domain}.enable");
+        // Requests off the machine are reported (see OnEvent) and blocked, so a broken page never reaches a network.
+        await page.SendAsync("Network.setBlockedURLs", new JsonObject { ["urls"] = new JsonArray("http://*", "https://*", "ws://*", "wss://*") });
         await page.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
         {
             ["width"] = Width, ["height"] = 900, ["deviceScaleFactor"] = 1, ["mobile"] = false,

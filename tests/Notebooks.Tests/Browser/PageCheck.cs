@@ -39,8 +39,10 @@ public static class PageCheck
             const copy = cell.cloneNode(true);
             copy.querySelectorAll(".katex, code, pre").forEach(n => n.remove());
             const text = copy.textContent;
-            for (const m of text.matchAll(/\$|\\[()\[\]]|\\[A-Za-z]+/g))
-              raw.push(text.slice(Math.max(0, m.index - 30), m.index + 30).replace(/\s+/g, " "));
+            const found = Array.from(text.matchAll(/\$|\\[()\[\]]|\\[A-Za-z]+/g));
+            if (found.length > 0)  // one line per cell: how many, and where the first one is
+              raw.push(`${found.length} mark(s) in a Markdown cell, first: …` +
+                       text.slice(Math.max(0, found[0].index - 30), found[0].index + 30).replace(/\s+/g, " ") + "…");
           });
           const math = Array.from(document.querySelectorAll(".markdown .math"));
           const abs = el => { const r = el.getBoundingClientRect(); return [r.top + scrollY, r.bottom + scrollY]; };
@@ -82,7 +84,7 @@ public static class PageCheck
         if ((int)r["mathRendered"]! != math)
             problems.Add($"{math - (int)r["mathRendered"]!} of {math} formulas were not rendered by KaTeX");
         problems.AddRange(Strings(r["katexErrors"]).Select(e => $"KaTeX error: {e}"));
-        problems.AddRange(Strings(r["rawTex"]).Select(t => $"raw TeX left in the text: …{t}…"));
+        problems.AddRange(Strings(r["rawTex"]).Select(t => $"raw TeX left in the text: {t}"));
         problems.AddRange(Strings(r["missingAnchors"]).Select(h => $"link {h} has no target on the page"));
         problems.AddRange(Strings(r["links"]).Select(link => new Uri(link)).Where(u => u.IsFile && !File.Exists(u.LocalPath))
             .Select(u => $"broken link: {u.LocalPath} does not exist"));
