@@ -38,7 +38,10 @@ public sealed class BrowserPage : IAsyncDisposable
         await page.SendAsync("Network.setBlockedURLs", new JsonObject { ["urls"] = new JsonArray("http://*", "https://*", "ws://*", "wss://*") });
         await page.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
         {
-            ["width"] = Width, ["height"] = 900, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+            ["width"] = Width,
+            ["height"] = 900,
+            ["deviceScaleFactor"] = 1,
+            ["mobile"] = false,
         });
         return page;
     }
@@ -58,7 +61,9 @@ public sealed class BrowserPage : IAsyncDisposable
     {
         var result = await SendAsync("Runtime.evaluate", new JsonObject
         {
-            ["expression"] = expression, ["awaitPromise"] = true, ["returnByValue"] = true,
+            ["expression"] = expression,
+            ["awaitPromise"] = true,
+            ["returnByValue"] = true,
         });
         if (result["exceptionDetails"] is JsonObject exception)
             throw new InvalidOperationException($"Script failed: {Describe(exception)}");
