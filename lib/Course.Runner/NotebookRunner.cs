@@ -102,8 +102,21 @@ public sealed class NotebookRunner
             using var written = new MemoryStream();
             Notebook.Write(document, written, KernelInfos());
             var json = JsonNode.Parse(written.ToArray())!;
-            if (json["metadata"] is JsonObject metadata && metadata.ContainsKey("polyglot_notebook"))
-                metadata.Remove("kernelInfo");
+            if (json["metadata"] is JsonObject metadata)
+            {
+                if (metadata.ContainsKey("polyglot_notebook"))
+                    metadata.Remove("kernelInfo");
+                // The site's summary (Course.Site.RunStats) reads these; kernels ignore unknown metadata.
+                metadata[Course.Site.ExecutedNotebook.RunMetadataKey] = new JsonObject
+                {
+                    ["succeeded"] = result.Succeeded,
+                    ["cellsRun"] = result.Cells.Count,
+                    ["codeCells"] = result.CodeCellCount,
+                    ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 1),
+                    ["checksPassed"] = result.ChecksPassed,
+                    ["checksFailed"] = result.ChecksFailed,
+                };
+            }
             await File.WriteAllTextAsync(outputPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
         }
         return result;

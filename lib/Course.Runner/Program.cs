@@ -2,12 +2,34 @@ using System.Globalization;
 using Course.Runner;
 
 // `dotnet run --project lib/Course.Runner -- run [--filter PATTERN] [--timeout SECONDS]`
-// runs every course notebook in the real kernel, writes executed copies to artifacts/executed/, prints a summary.
-if (args.Length == 0 || args[0] != "run")
+// runs every course notebook in the real kernel, writes executed copies to artifacts/executed/, prints a summary,
+// and renders the static site to artifacts/site/. `site` renders the site again from artifacts/executed/ alone.
+if (args.Length == 0 || args[0] is not ("run" or "site"))
 {
     Console.Error.WriteLine("usage: Course.Runner run [--filter PATTERN] [--timeout SECONDS]");
+    Console.Error.WriteLine("       Course.Runner site [--from DIR]   (render artifacts/executed/, or DIR's notebooks, to artifacts/site/)");
     Console.Error.WriteLine("  PATTERN: a substring of the notebook file name, or a glob such as 05.*");
     return 2;
+}
+
+var root = RepoRoot.Find();
+if (args[0] == "site")
+{
+    if (args is [_, "--from", var from])
+    {
+        // Any folder of executed notebooks, e.g. the tests' artifacts/executed/tests/, rendered in file-name order.
+        var executed = Directory.EnumerateFiles(from, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
+        var index = Course.Site.SiteBuilder.Build(executed, CourseSite.SiteDir(root), CourseSite.AssetsPackageDir(root));
+        Console.WriteLine($"Site: {Path.GetRelativePath(root, index)}");
+        return 0;
+    }
+    if (args.Length > 1)
+    {
+        Console.Error.WriteLine($"unknown argument '{args[1]}'");
+        return 2;
+    }
+    BuildSite();
+    return 0;
 }
 
 string? filter = null;
@@ -28,7 +50,6 @@ for (var i = 1; i < args.Length; i++)
     }
 }
 
-var root = RepoRoot.Find();
 var notebooks = NotebookDiscovery.Find(Path.Combine(root, "notebooks"), filter);
 if (notebooks.Count == 0)
 {
@@ -37,7 +58,7 @@ if (notebooks.Count == 0)
 }
 
 var runner = new NotebookRunner(timeout, root);
-var outputDir = Path.Combine(root, "artifacts", "executed");
+var outputDir = CourseSite.ExecutedDir(root);
 var results = new List<NotebookResult>();
 foreach (var notebook in notebooks)
 {
@@ -51,6 +72,15 @@ foreach (var notebook in notebooks)
 Console.WriteLine();
 Console.WriteLine(SummaryTable.Format(results));
 Console.WriteLine($"Executed notebooks: {Path.GetRelativePath(root, outputDir)}/");
+BuildSite();
 var failed = results.Count(r => !r.Succeeded);
 Console.WriteLine($"{results.Count - failed} passed, {failed} failed");
 return failed == 0 ? 0 : 1;
+
+void BuildSite()
+{
+    var (index, missing) = CourseSite.Build(root);
+    foreach (var name in missing)
+        Console.WriteLine($"  (site) {name} has no executed copy yet: run it first");
+    Console.WriteLine($"Site: {Path.GetRelativePath(root, index)}");
+}

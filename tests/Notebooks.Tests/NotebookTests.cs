@@ -9,11 +9,12 @@ public class NotebookTests
     /// <summary>
     /// notebooks/*.ipynb plus the fixtures that must pass (tests/Notebooks.Tests/Fixtures/*.ipynb), both found by
     /// the runner's own discovery, so the theory is never empty and discovery is exercised by the smoke fixture.
+    /// Each runs once per test run (<see cref="ExecutedCourse"/>); the site tests render the same executed copies.
     /// </summary>
     public static TheoryData<string> CourseNotebooks()
     {
         var data = new TheoryData<string>();
-        foreach (var path in NotebookDiscovery.Find(Paths.Notebooks).Concat(NotebookDiscovery.Find(Paths.Fixtures)))
+        foreach (var path in ExecutedCourse.Notebooks)
             data.Add(Path.GetRelativePath(Paths.Root, path));
         return data;
     }
@@ -22,8 +23,8 @@ public class NotebookTests
     [MemberData(nameof(CourseNotebooks))]
     public async Task Notebook_runs_in_the_real_kernel_and_draws_a_chart(string notebook)
     {
-        var output = Path.Combine(Paths.Executed, Path.GetFileName(notebook));
-        var result = await new NotebookRunner(repoRoot: Paths.Root).RunAsync(Path.Combine(Paths.Root, notebook), output);
+        var output = ExecutedCourse.ExecutedPath(notebook);
+        var result = await ExecutedCourse.RunAsync(Path.Combine(Paths.Root, notebook));
 
         Assert.True(result.Succeeded, result.FailureMessage);
         Assert.Equal(result.CodeCellCount, result.Cells.Count);

@@ -13,6 +13,12 @@ internal static class Paths
 
     public static string Executed => Path.Combine(Root, "artifacts", "executed", "tests");
 
+    /// <summary>The site the browser tests build from <see cref="Executed"/> (apart from the run command's artifacts/site).</summary>
+    public static string Site => Path.Combine(Root, "artifacts", "site-tests");
+
+    /// <summary>One PNG per page the browser tests open.</summary>
+    public static string Screenshots => Path.Combine(Root, "artifacts", "screenshots");
+
     public static string Fixture(string name) => Path.Combine(Fixtures, name);
 }
 
