@@ -59,7 +59,9 @@ public static class Plots
         Shapes.RequirePositive(columns, nameof(columns));
         columns = Math.Min(columns, maps.Count);
         var rows = (maps.Count + columns - 1) / columns;
-        const double gapX = 0.04, gapY = 0.08;
+        // Between rows there must be room (≈ 90 px) for the rotated key labels of one map and the title of the next.
+        int rowHeight = Math.Max(260, (HeightFor(yLabels.Length) / 2) + 90);
+        double gapX = 0.04, gapY = rows == 1 ? 0.08 : 90.0 / (rows * rowHeight);
         var (zmin, zmax) = Range(maps);
         var traces = new List<JsonObject>();
         var layout = new JsonObject
@@ -105,7 +107,7 @@ public static class Plots
                 ["showarrow"] = false,
             });
         }
-        return new PlotlyFigure(traces, layout, rows * Math.Max(220, HeightFor(yLabels.Length) / 2));
+        return new PlotlyFigure(traces, layout, rows * rowHeight);
     }
 
     /// <summary>Small multiples from one tensor of per-head maps.</summary>
