@@ -8,7 +8,7 @@ internal static class HeadDimensionsExercises
         new Exercise<Func<Tensor, int, Tensor>>(
             "4.1a", "Split d_model into heads", 2, "04.1",
             "Tensor SplitHeads(Tensor X, int heads)",
-            "X [B, N, d_model] → [B, heads, N, d_model / heads]: head h takes columns h·d_head .. (h+1)·d_head − 1.",
+            "X [B, n, d_model] → [B, heads, n, d_k], d_k = d_model / heads: head a takes columns a·d_k .. (a+1)·d_k − 1.",
             """
             Tensor SplitHeads(Tensor X, int heads)
             {
@@ -45,7 +45,7 @@ internal static class HeadDimensionsExercises
         new Exercise<Func<Tensor, Tensor, int, Tensor>>(
             "4.1b", "Per-head queries", 2, "04.1",
             "Tensor HeadQueries(Tensor X, Tensor W_Q, int heads)",
-            "X [B, N, d_model], W_Q [d_model, d_model] → Q = X W_Q split into heads, [B, heads, N, d_model / heads].",
+            "X [B, n, d_model], W_Q [d_model, d_model] → Q = X W_Q split into heads, [B, heads, n, d_k], d_k = d_model / heads.",
             """
             Tensor HeadQueries(Tensor X, Tensor W_Q, int heads)
             {
@@ -64,7 +64,7 @@ internal static class HeadDimensionsExercises
             name,
             () => Heads.Split(Tensor.Random(seed, [B, N, dModel]), heads),
             f => f(Tensor.Random(seed, [B, N, dModel]), heads),
-            $"the result is [B, heads, N, d_head] = [{B}, {heads}, {N}, {dModel / heads}]; head h of token i is X[b, i, h·d_head .. (h+1)·d_head).",
+            $"the result is [B, heads, n, d_k] = [{B}, {heads}, {N}, {dModel / heads}]; head a of token i is X[b, i, a·d_k .. (a+1)·d_k).",
             tolerance: 0);
 
     private static GradedCase<Func<Tensor, Tensor, int, Tensor>> Queries(string name, int B, int N, int dModel, int dOut, int heads, int seed) =>
@@ -72,5 +72,5 @@ internal static class HeadDimensionsExercises
             name,
             () => Heads.Split(Linear.Forward(Tensor.Random(seed, [B, N, dModel]), Tensor.Random(seed + 1, [dModel, dOut])), heads),
             f => f(Tensor.Random(seed, [B, N, dModel]), Tensor.Random(seed + 1, [dModel, dOut]), heads),
-            "multiply X W_Q first ([B, N, d_model] · [d_model, d_out]), then split the last axis into heads.");
+            "multiply X W_Q first ([B, n, d_model] · [d_model, d_out]), then split the last axis into heads.");
 }

@@ -42,7 +42,7 @@ internal static class HeadSpecializationExercises
         new Exercise<Func<Tensor, int, Tensor>>(
             "4.4b", "Zero-ablate one head", 2, "04.4",
             "Tensor ZeroAblate(Tensor headOutputs, int head)",
-            "headOutputs [B, h, N, d_v] → a copy with every output of head `head` set to 0, the other heads untouched.",
+            "headOutputs [B, h, n, d_v] → a copy with every output of head `head` set to 0, the other heads untouched.",
             """
             Tensor ZeroAblate(Tensor headOutputs, int head)
             {
@@ -84,7 +84,7 @@ internal static class HeadSpecializationExercises
             name,
             () => Diagnostics.Ablate(Tensor.Random(seed, shape), head, AblationMode.Zero),
             f => f(Tensor.Random(seed, shape), head),
-            $"zero axis-1 slice {head} for every batch and position; keep the other heads and the shape [B, h, N, d_v].",
+            $"zero axis-1 slice {head} for every batch and position; keep the other heads and the shape [B, h, n, d_v].",
             tolerance: 0);
 
     private static Tensor PreviousTokenHead(int n)

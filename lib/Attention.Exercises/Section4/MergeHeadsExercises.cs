@@ -8,7 +8,7 @@ internal static class MergeHeadsExercises
         new Exercise<Func<Tensor, Tensor>>(
             "4.3a", "Merge head outputs", 2, "04.3",
             "Tensor MergeHeads(Tensor headOutputs)",
-            "headOutputs [B, h, N, d_v] → [B, N, h·d_v]: token i's row is head 0's output, then head 1's, …",
+            "headOutputs [B, h, n, d_v] → [B, n, h·d_v]: token i's row is head 0's output, then head 1's, …",
             """
             Tensor MergeHeads(Tensor headOutputs)
             {
@@ -41,7 +41,7 @@ internal static class MergeHeadsExercises
         new Exercise<Func<Tensor, Tensor, Tensor>>(
             "4.3b", "Output projection", 2, "04.3",
             "Tensor OutputProjection(Tensor headOutputs, Tensor W_O)",
-            "headOutputs [B, h, N, d_v], W_O [h·d_v, d_model] → Merge(headOutputs) W_O, shape [B, N, d_model].",
+            "headOutputs [B, h, n, d_v], W_O [h·d_v, d_model] → Merge(headOutputs) W_O, shape [B, n, d_model].",
             """
             Tensor OutputProjection(Tensor headOutputs, Tensor W_O)
             {
@@ -70,7 +70,7 @@ internal static class MergeHeadsExercises
             name,
             () => Heads.Merge(Tensor.Random(seed, shape)),
             f => f(Tensor.Random(seed, shape)),
-            $"the result is [B, N, h·d_v] = [{shape[0]}, {shape[2]}, {shape[1] * shape[3]}]; heads are concatenated along the last axis, head 0 first.",
+            $"the result is [B, n, h·d_v] = [{shape[0]}, {shape[2]}, {shape[1] * shape[3]}]; heads are concatenated along the last axis, head 0 first.",
             tolerance: 0);
 
     private static GradedCase<Func<Tensor, Tensor, Tensor>> Project(string name, int[] shape, int dModel, int seed) =>
@@ -78,5 +78,5 @@ internal static class MergeHeadsExercises
             name,
             () => Linear.Forward(Heads.Merge(Tensor.Random(seed, shape)), Tensor.Random(seed + 1, [shape[1] * shape[3], dModel])),
             f => f(Tensor.Random(seed, shape), Tensor.Random(seed + 1, [shape[1] * shape[3], dModel])),
-            "merge the heads to [B, N, h·d_v] first, then multiply by W_O [h·d_v, d_model].");
+            "merge the heads to [B, n, h·d_v] first, then multiply by W_O [h·d_v, d_model].");
 }

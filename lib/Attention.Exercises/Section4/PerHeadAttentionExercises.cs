@@ -8,7 +8,7 @@ internal static class PerHeadAttentionExercises
         new Exercise<Func<Tensor, Tensor, Tensor>>(
             "4.2a", "Attention weights of one head", 2, "04.2",
             "Tensor HeadWeights(Tensor Q, Tensor K)",
-            "Q [N, d_k], K [S, d_k] → weights = softmax(Q Kᵀ / √d_k) over keys, shape [N, S].",
+            "Q [n, d_k], K [S, d_k] → weights = softmax(Q Kᵀ / √d_k) over keys, shape [n, S].",
             """
             Tensor HeadWeights(Tensor Q, Tensor K)
             {
@@ -44,7 +44,7 @@ internal static class PerHeadAttentionExercises
         new Exercise<Func<Tensor, Tensor, Tensor, Tensor>>(
             "4.2b", "Outputs of all heads at once", 3, "04.2",
             "Tensor AllHeadOutputs(Tensor Q, Tensor K, Tensor V)",
-            "Q [B, h, N, d_k], K [B, h, S, d_k], V [B, h, S, d_v] → softmax(Q Kᵀ / √d_k) V per batch and head, shape [B, h, N, d_v].",
+            "Q [B, h, n, d_k], K [B, h, S, d_k], V [B, h, S, d_v] → softmax(Q Kᵀ / √d_k) V per batch and head, shape [B, h, n, d_v].",
             """
             Tensor AllHeadOutputs(Tensor Q, Tensor K, Tensor V)
             {
@@ -96,7 +96,7 @@ internal static class PerHeadAttentionExercises
                 Tensor.Random(seed, [1, 1, N, dK], sigma), Tensor.Random(seed + 100, [1, 1, S, dK], sigma), new Tensor(1, 1, S, 1))
                 .Weights!.Reshape(N, S),
             f => f(Tensor.Random(seed, [N, dK], sigma), Tensor.Random(seed + 100, [S, dK], sigma)),
-            $"scores = Q Kᵀ / √d_k (here √{dK}), shape [N, S]; subtract each row's max before exp so large logits cannot overflow.");
+            $"scores = Q Kᵀ / √d_k (here √{dK}), shape [n, S]; subtract each row's max before exp so large logits cannot overflow.");
 
     private static GradedCase<Func<Tensor, Tensor, Tensor, Tensor>> Outputs(
         string name, int B, int h, int N, int S, int dK, int dV, int seed) =>
