@@ -45,20 +45,8 @@ internal static class MergeHeadsExercises
             """
             Tensor OutputProjection(Tensor headOutputs, Tensor W_O)
             {
-                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), N = headOutputs.Dim(2), dV = headOutputs.Dim(3);
-                var merged = new Tensor(B, N, h * dV);
-                for (int b = 0; b < B; b++)
-                {
-                    for (int head = 0; head < h; head++)
-                    {
-                        for (int i = 0; i < N; i++)
-                        {
-                            headOutputs.Row(b, head, i).CopyTo(merged.Row(b, i).Slice(head * dV, dV));
-                        }
-                    }
-                }
-
-                return Linear.Forward(merged, W_O);
+                // Concatenate the heads (4.3a), then one matrix product back to model width.
+                return Linear.Forward(Heads.Merge(headOutputs), W_O);
             }
             """,
             Project("B=2, h=3, N=4, d_v=5, W_O 15×15", [2, 3, 4, 5], 15, seed: 435),
