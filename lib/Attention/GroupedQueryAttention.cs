@@ -42,6 +42,14 @@ public sealed class GroupedQueryAttention : MultiHeadAttention
     public int GroupSize => Heads / KvHeads;
 
     /// <summary>
+    /// Hides the inherited <see cref="MultiHeadAttention.Random"/>: without it, a call that forgets kvHeads would bind
+    /// to the base method and silently return plain multi-head attention. Pass kvHeads instead.
+    /// </summary>
+    [Obsolete("GroupedQueryAttention needs kvHeads: call GroupedQueryAttention.Random(seed, dModel, heads, kvHeads).", error: true)]
+    public static new MultiHeadAttention Random(int seed, int dModel, int heads, bool bias = false) =>
+        throw new NotSupportedException("Call GroupedQueryAttention.Random(seed, dModel, heads, kvHeads).");
+
+    /// <summary>
     /// Random grouped-query self-attention with d_k = d_v = d_model / heads and weights from N(0, 1/fan_in),
     /// drawn like <see cref="MultiHeadAttention.Random"/>.
     /// </summary>
