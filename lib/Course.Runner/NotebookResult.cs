@@ -13,8 +13,8 @@ public sealed record CellOutput(string Kind, IReadOnlyDictionary<string, string>
     /// <summary>The text/html value, if any.</summary>
     public string? Html => Values.TryGetValue("text/html", out var html) ? html : null;
 
-    /// <summary>True for an HTML output holding a course figure (<c>class="course-plot"</c>).</summary>
-    public bool IsChart => Html?.Contains("class=\"course-plot\"", StringComparison.Ordinal) == true;
+    /// <summary>True for an HTML output holding a Plotly.NET chart (<see cref="Course.Site.ChartHtml.IsChart"/>).</summary>
+    public bool IsChart => Course.Site.ChartHtml.IsChart(Html);
 }
 
 /// <summary>The outcome of one executed code cell.</summary>

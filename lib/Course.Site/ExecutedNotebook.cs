@@ -14,8 +14,8 @@ public sealed record NotebookOutput(string Kind, IReadOnlyDictionary<string, str
     /// <summary>The text/plain value, if any.</summary>
     public string? Text => Values.GetValueOrDefault("text/plain");
 
-    /// <summary>True for a course figure (the HTML of <c>Attention.PlotlyFigure.ToHtml</c>).</summary>
-    public bool IsChart => Html?.Contains("class=\"course-plot\"", StringComparison.Ordinal) == true;
+    /// <summary>True for a Plotly.NET chart (<see cref="ChartHtml.IsChart"/>).</summary>
+    public bool IsChart => ChartHtml.IsChart(Html);
 }
 
 /// <summary>One cell of an executed notebook.</summary>

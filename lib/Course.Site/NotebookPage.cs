@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Attention;
 
 namespace Course.Site;
 
@@ -70,9 +69,11 @@ public static class NotebookPage
     {
         if (output.Kind == "error")
             return $"<pre class=\"output error\">{Encode(output.Text ?? "")}</pre>";
-        // The chart's own script loads plotly.js only when window.Plotly is absent; point even that at the local copy.
+        // Charts carry class course-plot so readers (and the browser test) find them; the page's require shim draws them.
+        if (output.IsChart)
+            return $"<div class=\"output html course-plot\" id=\"chart-{Guid.NewGuid():N}\">{output.Html}</div>";
         if (output.Html is { } html)
-            return $"<div class=\"output html\">{html.Replace(PlotlyFigure.PlotlyScriptUrl, SiteAssets.PlotlyScript, StringComparison.Ordinal)}</div>";
+            return $"<div class=\"output html\">{html}</div>";
         return $"<pre class=\"output text\">{TextWithChecks(output.Text ?? "")}</pre>";
     }
 

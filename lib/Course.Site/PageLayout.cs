@@ -10,7 +10,7 @@ public static class PageLayout
     /// <param name="title">Page title (plain text).</param>
     /// <param name="body">The page's content HTML.</param>
     /// <param name="nav">HTML of the navigation bar.</param>
-    /// <param name="withPlotly">Load plotly.js first, so chart scripts find <c>window.Plotly</c> and never fetch it.</param>
+    /// <param name="withPlotly">Load plotly.js and <see cref="ChartHtml.RequireShim"/> first, so chart scripts never fetch either.</param>
     public static string Page(string title, string body, string nav, bool withPlotly)
     {
         const string a = SiteAssets.Folder;
@@ -28,7 +28,7 @@ public static class PageLayout
 
             """);
         if (withPlotly)
-            html.Append($"<script src=\"{SiteAssets.PlotlyScript}\"></script>\n");
+            html.Append($"<script src=\"{SiteAssets.PlotlyScript}\"></script>\n").Append(ChartHtml.RequireShim);
         html.Append($"""
             <script defer src="{a}/katex/katex.min.js"></script>
             <script defer src="{a}/katex/auto-render.min.js"></script>

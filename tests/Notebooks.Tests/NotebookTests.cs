@@ -33,8 +33,8 @@ public class NotebookTests
         var written = await File.ReadAllTextAsync(output);
         if (written.Contains("Exercises.Check(", StringComparison.Ordinal))
             Assert.True(written.Contains("not attempted", StringComparison.Ordinal), $"{notebook}: shipped stubs should report \"not attempted\".");
-        Assert.True(result.Charts > 0 && written.Contains("course-plot", StringComparison.Ordinal),
-            $"{notebook}: no chart output (a text/html output with class=\"course-plot\"); every course notebook draws one.");
+        Assert.True(result.Charts > 0 && written.Contains("renderPlotly_", StringComparison.Ordinal),
+            $"{notebook}: no chart output (a text/html output holding a Plotly.NET chart); every course notebook draws one.");
     }
 
     [Fact]

@@ -57,19 +57,52 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task The_shared_setup_fails_with_the_build_command_when_the_library_is_missing()
+    public async Task The_shared_setup_builds_the_library_on_a_fresh_copy_of_the_course()
     {
-        // A notebooks folder whose ../lib has no built DLL.
+        // The course as a fresh clone has it: sources, no bin/ or obj/. The setup must build and then load it.
+        var root = Directory.CreateTempSubdirectory("course-fresh-").FullName;
+        foreach (var file in new[] { "Course.sln", "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig",
+                     "data/models.json", "lib/Notebooks.slnf", "notebooks/_setup.dib", "notebooks/_build.dib" })
+            CopyFile(file, root);
+        foreach (var project in new[] { "lib/Attention", "lib/Attention.Exercises", "lib/Attention.Plots" })
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(Paths.Root, project), "*", SearchOption.AllDirectories)
+                         .Select(f => Path.GetRelativePath(Paths.Root, f))
+                         .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
+                CopyFile(file, root);
+
+        var result = await new NotebookRunner(repoRoot: Paths.Root)
+            .RunAsync(Paths.Fixture("_setup-probe.ipynb"), workingDirectory: Path.Combine(root, "notebooks"));
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        var setupOutput = string.Concat(result.Cells[0].Outputs.Select(o => o.Text));
+        Assert.Contains("Building the course library", setupOutput);
+        Assert.True(File.Exists(Path.Combine(root, "lib/Attention.Plots/bin/Debug/net10.0/Attention.Plots.dll")));
+        Assert.Equal(1, result.Charts);
+        Directory.Delete(root, recursive: true);
+
+        static void CopyFile(string relative, string root)
+        {
+            var target = Path.Combine(root, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(Paths.Root, relative), target);
+        }
+    }
+
+    [Fact]
+    public async Task The_shared_setup_fails_with_the_build_command_outside_the_course()
+    {
+        // A notebooks folder with no course sources above it: nothing to build, so say what to run and where.
         var root = Directory.CreateTempSubdirectory("course-nolib-").FullName;
         var notebooks = Directory.CreateDirectory(Path.Combine(root, "notebooks")).FullName;
         File.Copy(Path.Combine(Paths.Notebooks, "_setup.dib"), Path.Combine(notebooks, "_setup.dib"));
+        File.Copy(Path.Combine(Paths.Notebooks, "_build.dib"), Path.Combine(notebooks, "_build.dib"));
 
         var result = await new NotebookRunner(repoRoot: Paths.Root)
             .RunAsync(Paths.Fixture("_setup-probe.ipynb"), workingDirectory: notebooks);
 
         Assert.False(result.Succeeded);
         Assert.Contains("cell 1", result.FailureMessage);
-        Assert.Contains("dotnet build lib/Attention", result.FailureMessage);
+        Assert.Contains("dotnet build lib/Notebooks.slnf", result.FailureMessage);
         Directory.Delete(root, recursive: true);
     }
 

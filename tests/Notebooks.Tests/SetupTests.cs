@@ -68,17 +68,16 @@ public partial class SetupTests
         var central = CentralVersions();
         var problems = FilesWithPackageReferences().SelectMany(f => PinProblems(f, central)).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // The setup and the smoke fixture do reference the packages (a regex that matched nothing would pass vacuously).
-        Assert.Equal(2, NugetReference().Matches(Code(Path.Combine(Paths.Notebooks, "_setup.dib"))).Count);
-        Assert.Equal(2, NugetReference().Matches(Code(Paths.Fixture("smoke.ipynb"))).Count);
+        // The shared build cell does reference the packages (a regex that matched nothing would pass vacuously).
+        Assert.Equal(4, NugetReference().Matches(Code(Path.Combine(Paths.Notebooks, "_build.dib"))).Count);
     }
 
     [Fact]
     public void A_version_that_differs_from_Directory_Packages_props_is_reported()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("course-pin-").FullName, "x.ipynb");
-        var smoke = File.ReadAllText(Paths.Fixture("smoke.ipynb"));
-        File.WriteAllText(file, smoke
+        var file = Path.Combine(Directory.CreateTempSubdirectory("course-pin-").FullName, "x.dib");
+        var build = File.ReadAllText(Path.Combine(Paths.Notebooks, "_build.dib"));
+        File.WriteAllText(file, build
             .Replace("MathNet.Numerics, 5.0.0", "MathNet.Numerics, 4.15.0", StringComparison.Ordinal)
             .Replace("System.Numerics.Tensors, 10.0.0", "System.Numerics.Tensors", StringComparison.Ordinal));
         var problems = PinProblems(file, CentralVersions());

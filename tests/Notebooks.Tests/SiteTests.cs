@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Attention;
 using Course.Site;
+using Plotly.NET;
 using Notebooks.Tests.Browser;
 
 namespace Notebooks.Tests;
@@ -59,8 +60,13 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
         // A notebook that breaks each rule once, rendered by the real site builder.
         var dir = Directory.CreateTempSubdirectory("course-broken-site-").FullName;
         var notebookPath = Path.Combine(dir, "broken.ipynb");
-        var chart = new PlotlyFigure([new JsonObject { ["type"] = "heatmap", ["z"] = new JsonArray(new JsonArray(1, 0)) }], []).ToHtml()
-            .Replace("data-figure=\"", "data-figure=\"{malformed ", StringComparison.Ordinal);
+        // A chart in the form the kernel's Plotly.NET formatter writes (plotly.js through require.js), then broken.
+        var options = DisplayOptions.init(DocumentTitle: null, DocumentCharset: null, DocumentDescription: null, DocumentFavicon: null,
+            AdditionalHeadTags: null, ChartDescription: null, PlotlyJSReference: PlotlyJSReference.NewRequire("https://cdn.plot.ly/plotly-2.28.0.min"));
+        var kernelChart = GenericChart.toChartHTML(Plotly.NET.Chart.withDisplayOptions(options).Invoke(
+            Plots.Heatmap(new float[,] { { 1, 0 } }, ["a", "b"], ["q"], "broken")));
+        Assert.True(ChartHtml.IsChart(kernelChart), kernelChart);
+        var chart = kernelChart.Replace("var data = ", "var data = {malformed ", StringComparison.Ordinal);
         var notebook = new JsonObject
         {
             ["cells"] = new JsonArray(

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
+using Plotly.NET;
 
-namespace Attention.Tests;
+namespace Attention.PlotsTests;
 
 public class PlotsTests
 {
     private static readonly string[] Tokens = ["the", "cat", "sat", "the"];
 
-    private static JsonObject Parse(PlotlyFigure figure) => (JsonObject)JsonNode.Parse(figure.ToJson())!;
+    // The chart as plotly.js receives it: {"data": [...], "layout": {...}}.
+    private static JsonObject Parse(GenericChart chart) => (JsonObject)JsonNode.Parse(GenericChart.toJson(chart))!;
 
     private static float[,] Matrix(int L, int S, Func<int, int, float> f)
     {
@@ -150,23 +152,24 @@ public class PlotsTests
     }
 
     [Fact]
-    public void Html_holds_a_course_plot_div_with_the_figure_json_and_a_plotly_loader()
+    public void A_chart_renders_to_html_that_draws_it_with_plotly()
     {
-        var figure = Plots.Heatmap(Matrix(2, 2, (i, j) => i + j), ["<k>", "\"q\""], ["a", "b"], "a & b");
-        var html = figure.ToHtml();
-        Assert.Contains("<div class=\"course-plot\"", html);
+        var chart = Plots.Heatmap(Matrix(2, 2, (i, j) => i + j), ["<k>", "\"q\""], ["a", "b"], "a & b");
+        var html = GenericChart.toChartHTML(chart);
         Assert.Contains("Plotly.newPlot", html);
-        Assert.Contains("if (window.Plotly)", html);
-        Assert.Contains(PlotlyFigure.PlotlyScriptUrl, html);
-        Assert.Equal(figure.ToJson(), PlotlyFigure.ParseHtml(html)!.ToJsonString());
-        Assert.Null(PlotlyFigure.ParseHtml("<div>no figure</div>"));
+        Assert.Contains("\"type\":\"heatmap\"", html);
     }
 
     [Fact]
-    public void Each_html_rendering_gets_its_own_element_id()
+    public void Restyling_sets_title_and_colour_scale_of_a_single_map_and_of_a_grid()
     {
-        var figure = Plots.Bars(["a"], [("s", [1])], "t", "y");
-        string Id(string html) => html.Split("id=\"")[1].Split('"')[0];
-        Assert.NotEqual(Id(figure.ToHtml()), Id(figure.ToHtml()));
+        var single = Parse(Plots.Heatmap(Matrix(2, 2, (i, j) => i), ["a", "b"], ["a", "b"], "before")
+            .WithTitle("after").WithColorScale(StyleParam.Colorscale.Cividis));
+        Assert.Equal("after", (string?)single["layout"]!["title"]!["text"]);
+        Assert.Equal("Cividis", (string?)single["data"]![0]!["colorscale"]);
+
+        var grid = Parse(Plots.Heatmaps([Matrix(2, 2, (i, j) => i), Matrix(2, 2, (i, j) => j)], ["a", "b"], ["a", "b"], ["h0", "h1"])
+            .WithColorScale(StyleParam.Colorscale.Cividis));
+        Assert.Equal("Cividis", (string?)grid["layout"]!["coloraxis"]!["colorscale"]);
     }
 }
