@@ -72,7 +72,7 @@ public static class Plots
             .WithAxes(LabelAxis(xLabels, null), LabelAxis(yLabels, null, reversed: true)));
         // Between rows there must be room for the rotated key labels of one map and the title of the next.
         var rowHeight = Math.Max(260, (HeightFor(yLabels.Length) / 2) + 90);
-        var grid = Chart.Grid(panels, rows, columns, SubPlotTitles: titles.ToArray(), XGap: 0.12, YGap: rows == 1 ? 0.1 : 0.35);
+        var grid = Chart.Grid(panels, rows, columns, SubPlotTitles: titles.ToArray(), XGap: 0.18, YGap: rows == 1 ? 0.1 : 0.35);
         var colorAxis = new ColorAxis();
         colorAxis.SetProperty("colorscale", StyleParam.Colorscale.Viridis.Convert());
         colorAxis.SetProperty("cmin", zmin);
