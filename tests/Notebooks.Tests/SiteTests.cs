@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Attention;
 using Course.Site;
-using Plotly.NET;
 using Notebooks.Tests.Browser;
+using Plotly.NET;
 
 namespace Notebooks.Tests;
 
