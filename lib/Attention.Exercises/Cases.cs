@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Attention;
 
 /// <summary>
-/// Builders for graded cases. Expected values are computed by the course library on fresh inputs, before and
-/// apart from the submitted function (which gets its own fresh inputs, so mutating them cannot change the expectation).
+/// Builders for graded cases. Expected values are computed by the course library on fresh inputs, apart from the
+/// submitted function's call (which gets its own fresh arguments, so mutating them cannot change the expectation).
 /// </summary>
 internal static class Cases
 {
@@ -12,57 +12,53 @@ internal static class Cases
     public const double Tolerance = 1e-4;
 
     /// <summary>A case comparing a tensor result with the library's, element by element.</summary>
-    public static GradedCase<TFunc> Tensor<TFunc>(
-        string name, Func<Tensor> expected, Func<TFunc, Tensor?> actual, string hint, double tolerance = Tolerance)
-        where TFunc : Delegate =>
-        new(name, f =>
-        {
-            Tensor want = expected();
-            return Attempt(name, () => actual(f), got => CompareTensors(want, got, tolerance), hint);
-        });
+    public static GradedCase Tensor(
+        string name, Func<Tensor> expected, Func<object?[]> arguments, string hint, double tolerance = Tolerance) =>
+        Single(name, arguments, hint, (output, _) => CompareTensors(expected(), output as Tensor, tolerance, output));
 
     /// <summary>A case comparing a scalar result with the library's.</summary>
-    public static GradedCase<TFunc> Value<TFunc, T>(
-        string name, Func<T> expected, Func<TFunc, T> actual, string hint, double tolerance = Tolerance)
-        where TFunc : Delegate
+    public static GradedCase Value<T>(
+        string name, Func<T> expected, Func<object?[]> arguments, string hint, double tolerance = Tolerance)
         where T : IConvertible =>
-        new(name, f =>
-        {
-            T want = expected();
-            return Attempt(name, () => actual(f), got => CompareValues(want, got, tolerance), hint);
-        });
+        Single(name, arguments, hint, (output, _) => output is T got
+            ? CompareValues(expected(), got, tolerance)
+            : $"returned {Describe(output)}; expected a {typeof(T).Name}");
 
     /// <summary>A property case on a tensor result: <paramref name="property"/> returns null when it holds, else why not.</summary>
-    public static GradedCase<TFunc> Property<TFunc>(
-        string name, Func<TFunc, Tensor?> actual, Func<Tensor, string?> property, string hint)
-        where TFunc : Delegate =>
-        new(name, f => Attempt(name, () => actual(f), got => got is null ? "returned null" : property(got), hint));
+    public static GradedCase Property(string name, Func<object?[]> arguments, Func<Tensor, string?> property, string hint) =>
+        Single(name, arguments, hint, (output, _) => output is Tensor got ? property(got) : $"returned {Describe(output)}; expected a Tensor");
+
+    /// <summary>
+    /// A case of one call whose result <paramref name="check"/> judges (null = pass), given the result and the
+    /// arguments as they were after the call next to fresh copies of them.
+    /// </summary>
+    public static GradedCase Single(string name, Func<object?[]> arguments, string hint,
+        Func<object?, (IReadOnlyList<object?> After, object?[] Fresh), string?> check) =>
+        new(name, hint, () => [arguments()], (fresh, outcomes) =>
+            Unexpected(outcomes[0], hint) ?? (check(outcomes[0].Output, (outcomes[0].ArgumentsAfter, fresh[0])) is { } problem ? $"{problem}. Hint: {hint}" : null));
 
     /// <summary>A case requiring the submitted function to reject bad input with an exception of type <typeparamref name="TException"/>.</summary>
-    public static GradedCase<TFunc> Throws<TFunc, TException>(string name, Action<TFunc> call, string hint)
-        where TFunc : Delegate
+    public static GradedCase Throws<TException>(string name, Func<object?[]> arguments, string hint)
         where TException : Exception =>
-        new(name, f =>
+        new(name, hint, () => [arguments()], (_, outcomes) =>
         {
-            try
+            CallOutcome o = outcomes[0];
+            if (o.ThrewA<TException>())
             {
-                call(f);
-            }
-            catch (NotImplementedException e)
-            {
-                return new CaseResult(name, false, "not implemented yet", e.GetType().FullName);
-            }
-            catch (TException)
-            {
-                return CaseResult.Pass(name);
-            }
-            catch (Exception e)
-            {
-                return new CaseResult(name, false, $"threw {e.GetType().Name} ({FirstLine(e.Message)}); expected {typeof(TException).Name}. Hint: {hint}", e.GetType().FullName);
+                return null;
             }
 
-            return CaseResult.Fail(name, $"returned normally; expected {typeof(TException).Name}. Hint: {hint}");
+            return o.ThrewA<NotImplementedException>() ? "not implemented yet"
+                : o.Threw ? $"threw {Short(o.Thrown[0])} ({FirstLine(o.Message)}); expected {typeof(TException).Name}. Hint: {hint}"
+                : $"returned normally; expected {typeof(TException).Name}. Hint: {hint}";
         });
+
+    /// <summary>Why an outcome that threw fails its case; null when it returned.</summary>
+    public static string? Unexpected(CallOutcome outcome, string hint) =>
+        !outcome.Threw ? null
+        : outcome.ThrewA<NotImplementedException>() ? "not implemented yet (NotImplementedException)"
+        : outcome.ThrewA<OutOfMemoryException>() ? "ran out of memory (OutOfMemoryException): is an allocation far larger than the result?"
+        : $"threw {Short(outcome.Thrown[0])}: {FirstLine(outcome.Message)} Hint: {hint}";
 
     /// <summary>Every row over the last axis is non-negative and sums to one: the habit of checking softmax rows.</summary>
     public static string? RowsSumToOne(Tensor weights)
@@ -92,37 +88,12 @@ internal static class Cases
         return null;
     }
 
-    /// <summary>Runs the submitted call and judges its result; exceptions become failed cases.</summary>
-    public static CaseResult Attempt<T>(string name, Func<T> call, Func<T, string?> judge, string hint)
-    {
-        T result;
-        try
-        {
-            result = call();
-        }
-        catch (NotImplementedException e)
-        {
-            return new CaseResult(name, false, "not implemented yet (NotImplementedException)", e.GetType().FullName);
-        }
-        catch (OutOfMemoryException e)
-        {
-            return new CaseResult(name, false, "ran out of memory (OutOfMemoryException): is an allocation far larger than the result?", e.GetType().FullName);
-        }
-        catch (Exception e)
-        {
-            return new CaseResult(name, false, $"threw {e.GetType().Name}: {FirstLine(e.Message)} Hint: {hint}", e.GetType().FullName);
-        }
-
-        string? problem = judge(result);
-        return problem is null ? CaseResult.Pass(name) : CaseResult.Fail(name, $"{problem}. Hint: {hint}");
-    }
-
     /// <summary>Null when <paramref name="actual"/> matches <paramref name="expected"/> in shape and values, else the first difference.</summary>
-    public static string? CompareTensors(Tensor expected, Tensor? actual, double tolerance)
+    public static string? CompareTensors(Tensor expected, Tensor? actual, double tolerance, object? returned = null)
     {
         if (actual is null)
         {
-            return $"returned null; expected a tensor of shape {expected.ShapeText}";
+            return $"returned {Describe(returned)}; expected a tensor of shape {expected.ShapeText}";
         }
 
         if (!expected.Shape.AsSpan().SequenceEqual(actual.Shape))
@@ -191,6 +162,11 @@ internal static class Cases
         int cut = full.LastIndexOf(',');
         return cut < 0 ? "[*]" : full[..cut] + ", *]";
     }
+
+    /// <summary>A returned value as feedback names it: "null", or its type.</summary>
+    public static string Describe(object? value) => value is null ? "null" : $"a {value.GetType().Name}";
+
+    private static string Short(string typeName) => typeName[(typeName.LastIndexOf('.') + 1)..];
 
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 

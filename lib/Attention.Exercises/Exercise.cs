@@ -4,12 +4,14 @@ namespace Attention;
 
 /// <summary>
 /// One graded exercise: a stable id ("4.1a"), the fixed C# signature the student implements, the stub the notebook
-/// ships, a reference answer (C# text, compiled by the grading tests), and deterministic graded cases whose expected
-/// values come from the course library. The notebook's check cell and the instructor's grader run the same cases.
+/// ships, the library members that would answer it in one call (not allowed), and deterministic graded cases whose
+/// expected values come from the course library. The notebook's check cell and the instructor's grader judge the same
+/// cases; reference answers live on the instructor's side only (lib/Course.Solutions).
 /// </summary>
 public abstract partial class Exercise
 {
-    private protected Exercise(string id, string title, double points, string notebook, string signature, string task, string referenceCode)
+    private protected Exercise(string id, string title, double points, string notebook, string signature, string task,
+        IReadOnlyList<string> sameAs, IReadOnlyList<GradedCase> cases)
     {
         Id = id;
         Title = title;
@@ -17,14 +19,10 @@ public abstract partial class Exercise
         Notebook = notebook;
         Signature = signature;
         Task = task;
-        ReferenceCode = referenceCode.Trim() + "\n";
+        SameAs = sameAs;
+        Cases = cases.Count > 0 ? cases : throw new ArgumentException($"exercise {id} needs at least one graded case.", nameof(cases));
         Match name = FunctionNamePattern().Match(signature);
-        if (!name.Success)
-        {
-            throw new ArgumentException($"signature '{signature}' has no function name.", nameof(signature));
-        }
-
-        FunctionName = name.Groups[1].Value;
+        FunctionName = name.Success ? name.Groups[1].Value : throw new ArgumentException($"signature '{signature}' has no function name.", nameof(signature));
     }
 
     /// <summary>The stable id, e.g. "4.1a": section 4, notebook 4.1, first exercise.</summary>
@@ -48,8 +46,17 @@ public abstract partial class Exercise
     /// <summary>One line saying what to compute, with shapes; shown in the stub.</summary>
     public string Task { get; }
 
-    /// <summary>The reference answer as C# script text (the signature and a body).</summary>
-    public string ReferenceCode { get; }
+    /// <summary>
+    /// Library members (e.g. <c>Attention.Heads.Split</c>) or types (<c>Attention.Heads</c>) that do the exercise's job:
+    /// a solution that uses one earns nothing for it, unless the instructor allows them.
+    /// </summary>
+    public IReadOnlyList<string> SameAs { get; }
+
+    /// <summary>The graded cases, in order.</summary>
+    public IReadOnlyList<GradedCase> Cases { get; }
+
+    /// <summary>The names of the graded cases, in order.</summary>
+    public IReadOnlyList<string> CaseNames => [.. Cases.Select(c => c.Name)];
 
     /// <summary>The stub shipped in the notebook: the signature and a body that throws <see cref="NotImplementedException"/>.</summary>
     public string StubCode =>
@@ -58,69 +65,57 @@ public abstract partial class Exercise
     /// <summary>The delegate type of the signature, e.g. Func&lt;Tensor, int, Tensor&gt;.</summary>
     public abstract Type DelegateType { get; }
 
-    /// <summary>The names of the graded cases, in order.</summary>
-    public abstract IReadOnlyList<string> CaseNames { get; }
-
     /// <summary>
-    /// Runs every graded case against <paramref name="solution"/> (a delegate of <see cref="DelegateType"/>, or any
-    /// delegate whose method has the same parameter and return types). Exceptions thrown by the solution become
-    /// failed cases; nothing the solution throws escapes.
+    /// Runs every graded case against <paramref name="solution"/> in this process (a notebook's check): first the rule
+    /// on the APIs its compiled code may use (<see cref="ApiRules"/>), then each case's calls and judgement. Nothing the
+    /// solution throws escapes.
     /// </summary>
-    public abstract ExerciseReport Run(Delegate solution);
+    public ExerciseReport Run(Delegate solution)
+    {
+        ArgumentNullException.ThrowIfNull(solution);
+        if (solution.Method.GetParameters().Select(p => p.ParameterType).SequenceEqual(DelegateType.GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType)) is false
+            || solution.Method.ReturnType != DelegateType.GetMethod("Invoke")!.ReturnType)
+        {
+            return new ExerciseReport(this, [], $"{Id} expects a function {Signature}; got {solution.Method}.");
+        }
+
+        if (CompiledCodeRules.FirstViolation(solution.Method, SameAs) is { } violation)
+        {
+            return new ExerciseReport(this, [], violation);
+        }
+
+        var results = new CaseResult[Cases.Count];
+        for (int c = 0; c < Cases.Count; c++)
+        {
+            IReadOnlyList<object?[]> calls = Cases[c].Calls();
+            results[c] = Cases[c].Judge([.. calls.Select(arguments => CallOutcome.Invoke(solution, arguments))]);
+        }
+
+        return new ExerciseReport(this, results);
+    }
+
+    /// <summary>The report of outcomes obtained elsewhere (the grader's worker): one list of call outcomes per case.</summary>
+    /// <param name="outcomes">Per case, the outcomes of its calls in order.</param>
+    public ExerciseReport Judge(IReadOnlyList<IReadOnlyList<CallOutcome>> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count != Cases.Count)
+        {
+            throw new ArgumentException($"expected outcomes for {Cases.Count} cases, got {outcomes.Count}.", nameof(outcomes));
+        }
+
+        return new ExerciseReport(this, [.. Cases.Select((c, k) => c.Judge(outcomes[k]))]);
+    }
 
     [GeneratedRegex(@"(\w+)\s*\(")]
     private static partial Regex FunctionNamePattern();
 }
 
 /// <summary>An exercise whose submitted function has delegate type <typeparamref name="TFunc"/>.</summary>
-internal sealed class Exercise<TFunc> : Exercise
+internal sealed class Exercise<TFunc>(
+    string id, string title, double points, string notebook, string signature, string task, string[] sameAs, params GradedCase[] cases)
+    : Exercise(id, title, points, notebook, signature, task, sameAs, cases)
     where TFunc : Delegate
 {
-    private readonly GradedCase<TFunc>[] cases;
-
-    public Exercise(
-        string id, string title, double points, string notebook, string signature, string task, string referenceCode,
-        params GradedCase<TFunc>[] cases)
-        : base(id, title, points, notebook, signature, task, referenceCode)
-    {
-        if (cases.Length == 0)
-        {
-            throw new ArgumentException($"exercise {id} needs at least one graded case.", nameof(cases));
-        }
-
-        this.cases = cases;
-    }
-
     public override Type DelegateType => typeof(TFunc);
-
-    public override IReadOnlyList<string> CaseNames => Array.ConvertAll(cases, c => c.Name);
-
-    public override ExerciseReport Run(Delegate solution)
-    {
-        ArgumentNullException.ThrowIfNull(solution);
-        TFunc? f = solution as TFunc;
-        if (f is null)
-        {
-            try
-            {
-                f = (TFunc)Delegate.CreateDelegate(typeof(TFunc), solution.Target, solution.Method);
-            }
-            catch (ArgumentException)
-            {
-                return new ExerciseReport(this, [], $"{Id} expects a function {Signature}; got {solution.Method}.");
-            }
-        }
-
-        var results = new CaseResult[cases.Length];
-        for (int c = 0; c < cases.Length; c++)
-        {
-            results[c] = cases[c].Run(f);
-        }
-
-        return new ExerciseReport(this, results);
-    }
 }
-
-/// <summary>One deterministic graded case: a name and a check of the submitted function.</summary>
-internal sealed record GradedCase<TFunc>(string Name, Func<TFunc, CaseResult> Run)
-    where TFunc : Delegate;

@@ -39,9 +39,6 @@ public static partial class ExerciseCells
     /// <summary>The exercise cell as shipped: marker, instructions and the stub that throws.</summary>
     public static string StubCell(string id) => Cell(id, Exercises.Get(id).StubCode);
 
-    /// <summary>The exercise cell with the reference answer (for the instructor's copy and sample submissions).</summary>
-    public static string SolutionCell(string id) => Cell(id, Exercises.Get(id).ReferenceCode);
-
     /// <summary>An exercise cell holding <paramref name="code"/> under the marker and instructions.</summary>
     public static string Cell(string id, string code)
     {

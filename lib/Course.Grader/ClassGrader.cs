@@ -38,19 +38,26 @@ public static class ClassGrader
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Grades every student of <paramref name="submissions"/>, in student order.</summary>
-    public static async Task<IReadOnlyList<StudentResult>> GradeClassAsync(string submissions, GradingOptions options)
+    /// <param name="submissions">The class folder.</param>
+    /// <param name="options">Limits and rules.</param>
+    /// <param name="output">The report folder, hidden from the workers like the submissions.</param>
+    public static async Task<IReadOnlyList<StudentResult>> GradeClassAsync(string submissions, GradingOptions options, string? output = null)
     {
+        string[] hidden = output is null ? [submissions] : [submissions, output];
         IReadOnlyList<string> folders = StudentFolders(submissions);
         var results = new StudentResult[folders.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, folders.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism) },
-            async (k, _) => results[k] = await GradeStudentAsync(folders[k], options));
+            async (k, _) => results[k] = await GradeStudentAsync(folders[k], options, hidden));
         return results;
     }
 
     /// <summary>Grades one student folder: one grade per exercise of the catalog.</summary>
-    public static async Task<StudentResult> GradeStudentAsync(string folder, GradingOptions options)
+    /// <param name="folder">The student's submission folder.</param>
+    /// <param name="options">Limits and rules.</param>
+    /// <param name="hidden">Folders the worker must not see (the submissions and output folders); the grader adds its own work folder.</param>
+    public static async Task<StudentResult> GradeStudentAsync(string folder, GradingOptions options, IReadOnlyList<string>? hidden = null)
     {
         var clock = Stopwatch.StartNew();
         string student = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
@@ -63,7 +70,9 @@ public static class ClassGrader
 
         notes.AddRange(submission.Notebooks.Where(n => n.Error is not null).Select(n => $"notebook {n.RelativePath} could not be read: {n.Error}"));
 
-        string work = Path.Combine(Path.GetTempPath(), "course-grader", Guid.NewGuid().ToString("N"));
+        // The worker's folder holds only this student's compiled cells; every other student's folder sits beside it
+        // under WorkRoot, which the worker cannot see.
+        string work = Path.Combine(WorkRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
         {
@@ -80,9 +89,17 @@ public static class ClassGrader
                 }
 
                 var compileClock = Stopwatch.StartNew();
-                CompiledCell compiled = ScriptCompiler.Compile(exercise, cell.Code, $"cell_{exercise.Id.Replace('.', '_')}_{Guid.NewGuid():N}", options.CompileTimeout);
+                CompiledCell compiled = ScriptCompiler.Compile(exercise, cell.Code, $"cell_{exercise.Id.Replace('.', '_')}_{Guid.NewGuid():N}",
+                    options.CompileTimeout, options.AllowLibrary);
                 Trace($"{student} {exercise.Id} compiled in {compileClock.ElapsedMilliseconds} ms");
                 cellNotes[exercise.Id] = [.. cell.Notes, .. compiled.Notes];
+                if (compiled.Violation is not null)
+                {
+                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.ForbiddenApi,
+                        WithNotes($"the exercise cell was not run: {compiled.Violation}.", cellNotes[exercise.Id]));
+                    continue;
+                }
+
                 if (compiled.Assembly is null)
                 {
                     grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.CompileError,
@@ -90,21 +107,25 @@ public static class ClassGrader
                     continue;
                 }
 
-                string path = Path.Combine(work, exercise.Id + ".dll");
-                await File.WriteAllBytesAsync(path, compiled.Assembly);
-                tasks.Add(new WorkerTask(exercise.Id, path, compiled.EntryType, compiled.EntryMethod));
+                string file = exercise.Id + ".dll";
+                await File.WriteAllBytesAsync(Path.Combine(work, file), compiled.Assembly);
+                tasks.Add(new WorkerTask(exercise, file, compiled.EntryType, compiled.EntryMethod));
             }
 
             if (tasks.Count > 0)
             {
                 var runClock = Stopwatch.StartNew();
-                Dictionary<string, WorkerResult> ran = await new WorkerClient(options).RunAsync(tasks, work);
+                var ran = await new WorkerClient(options).RunAsync(tasks, work, [WorkRoot, .. hidden ?? []]);
                 Trace($"{student} ran {tasks.Count} exercises in {runClock.ElapsedMilliseconds} ms");
                 foreach (WorkerTask task in tasks)
                 {
-                    Exercise exercise = Exercises.Get(task.Id);
-                    WorkerResult r = ran[task.Id];
-                    grades[task.Id] = new ExerciseGrade(student, task.Id, r.Score, exercise.Points, r.Status, WithNotes(r.Text, cellNotes[task.Id]));
+                    Exercise exercise = task.Exercise;
+                    var (report, failure) = ran[exercise.Id];
+                    grades[exercise.Id] = report is null
+                        ? new ExerciseGrade(student, exercise.Id, 0, exercise.Points, failure!.Status,
+                            WithNotes($"Exercise {exercise.Id}: {exercise.Title} — 0/{ExerciseReport.Format(exercise.Points)} points\n✗ {failure.Message}\n", cellNotes[exercise.Id]))
+                        : new ExerciseGrade(student, exercise.Id, Math.Clamp(report.Score, 0, exercise.Points), exercise.Points, GradeStatus.Of(report),
+                            WithNotes(report.ToText(), cellNotes[exercise.Id]));
                 }
             }
 
@@ -118,10 +139,13 @@ public static class ClassGrader
             }
             catch (IOException)
             {
-                // A child still holding a file: the temp folder is left for the OS to clean.
+                // A file still held: the temp folder is left for the OS to clean.
             }
         }
     }
+
+    /// <summary>Where each student's worker folder is made; hidden from every worker.</summary>
+    public static string WorkRoot { get; } = Path.Combine(Path.GetTempPath(), "course-grader");
 
     private static void Trace(string message)
     {

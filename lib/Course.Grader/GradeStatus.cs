@@ -32,4 +32,16 @@ public static class GradeStatus
 
     /// <summary>The code ran out of the memory the grading process may use.</summary>
     public const string OutOfMemory = "out-of-memory";
+
+    /// <summary>The cell uses an API an exercise may not use (reflection, files, processes, …) or a library member that does the exercise's job.</summary>
+    public const string ForbiddenApi = "forbidden-api";
+
+    /// <summary>The gradebook status of a report judged by the grader.</summary>
+    public static string Of(Attention.ExerciseReport report) =>
+        report.Problem is not null ? Failed
+        : report.NotAttempted ? NotAttempted
+        : report.PassedCount == report.Cases.Count ? Passed
+        : report.Cases.Any(c => c.OutOfMemory) ? OutOfMemory
+        : report.PassedCount > 0 ? Partial
+        : Failed;
 }

@@ -6,7 +6,8 @@ namespace Course.Grading;
 /// <param name="Parallelism">Students graded at once (each with its own worker process).</param>
 /// <param name="CompileTimeout">Limit for compiling one exercise cell.</param>
 /// <param name="StartupTimeout">Limit for a worker to start and to move on to its next exercise.</param>
-public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout)
+/// <param name="AllowLibrary">Allow the library members that do an exercise's job (<see cref="Attention.Exercise.SameAs"/>); off by default.</param>
+public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout, bool AllowLibrary = false)
 {
     /// <summary>10 s per exercise, 512 MiB heap, one student per core.</summary>
     public static GradingOptions Default { get; } = new(

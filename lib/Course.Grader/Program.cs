@@ -7,11 +7,6 @@ using Course.Grading;
 //   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
 //   sync-notebooks [--check]       (from the repo root) rewrite the exercise cells of notebooks/ from lib/Attention.Exercises
-//   worker                         (internal) the child process that runs student code
-if (args.Length > 0 && args[0] == "worker")
-{
-    return Worker.Run();
-}
 
 if (args.Length > 0 && args[0] == "sync-notebooks")
 {
@@ -60,7 +55,7 @@ if (args[0] == "bench")
     for (int s = 0; s < copies; s++)
     {
         // Each copy differs by a comment, so no compiled cell could be reused across students.
-        NotebookCells.WriteSubmission(Path.Combine(submissions, $"student{s:000}"), e => $"// copy {s}\n{e.ReferenceCode}");
+        NotebookCells.WriteSubmission(Path.Combine(submissions, $"student{s:000}"), e => $"// copy {s}\n{Course.Solutions.ReferenceAnswers.Code(e.Id)}");
     }
 
     output ??= Path.Combine("artifacts", "grading", "bench");

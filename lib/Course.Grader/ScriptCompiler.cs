@@ -12,7 +12,8 @@ namespace Course.Grading;
 /// <param name="EntryMethod">The script factory method, &lt;Factory&gt;.</param>
 /// <param name="Errors">Compiler errors with cell line numbers (empty on success).</param>
 /// <param name="Notes">Things the student should know, e.g. ignored top-level statements.</param>
-public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes);
+/// <param name="Violation">The API rule the cell breaks (<see cref="SourceRules"/>); then <paramref name="Assembly"/> is null.</param>
+public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes, string? Violation = null);
 
 /// <summary>
 /// Compiles one exercise cell the way the notebook runs it: as C# script code with the setup cell's usings, against the
@@ -26,7 +27,12 @@ public static class ScriptCompiler
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     /// <summary>Compiles <paramref name="cellCode"/> as exercise <paramref name="exercise"/>, giving up after <paramref name="timeout"/>.</summary>
-    public static CompiledCell Compile(Exercise exercise, string cellCode, string assemblyName, TimeSpan timeout)
+    /// <param name="exercise">The exercise the cell answers.</param>
+    /// <param name="cellCode">The cell's text.</param>
+    /// <param name="assemblyName">A unique assembly name (starting with <c>cell_</c>).</param>
+    /// <param name="timeout">Compilation time limit.</param>
+    /// <param name="allowLibrary">Allow the library members that do the exercise's job (<see cref="Exercise.SameAs"/>).</param>
+    public static CompiledCell Compile(Exercise exercise, string cellCode, string assemblyName, TimeSpan timeout, bool allowLibrary = false)
     {
         var notes = new List<string>();
         string[] lines = cellCode.Replace("\r\n", "\n").Split('\n');
@@ -65,6 +71,12 @@ public static class ScriptCompiler
             assemblyName, tree, References.Value, options, previousScriptCompilation: null, returnType: typeof(object));
 
         using var cts = new CancellationTokenSource(timeout);
+        if (!compilation.GetDiagnostics(cts.Token).Any(d => d.Severity == DiagnosticSeverity.Error)
+            && SourceRules.FirstViolation(compilation, tree, source.Length, allowLibrary ? [] : exercise.SameAs) is { } violation)
+        {
+            return new CompiledCell(null, "", "", [], notes, violation);
+        }
+
         using var stream = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult result;
         try
@@ -124,6 +136,7 @@ public static class ScriptCompiler
             .Concat(
             [
                 typeof(Tensor).Assembly.Location,
+                // Referenced so a cell that uses grading types gets the API rule's message, not a compile error.
                 typeof(Exercises).Assembly.Location,
                 typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location,
                 typeof(MathNet.Numerics.Control).Assembly.Location,

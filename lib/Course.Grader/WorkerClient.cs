@@ -1,247 +1,98 @@
-using System.Diagnostics;
-using System.Text;
+using Attention;
 
 namespace Course.Grading;
 
+/// <summary>One compiled exercise cell for a worker to load and run.</summary>
+/// <param name="Exercise">The exercise.</param>
+/// <param name="AssemblyFile">The compiled cell's file name in the student's worker folder.</param>
+/// <param name="EntryType">Script class name.</param>
+/// <param name="EntryMethod">Script factory method name.</param>
+public sealed record WorkerTask(Exercise Exercise, string AssemblyFile, string EntryType, string EntryMethod);
+
 /// <summary>
-/// Runs compiled exercise cells of one student in a child worker process with a wall-clock limit per exercise and a
-/// capped GC heap (DOTNET_GCHeapHardLimit). When the child dies or hangs, the exercise it was running gets zero with
-/// the reason, and a new child runs the exercises still to do: a crash never costs more than the exercise that caused it.
+/// Grades one student's compiled cells through a worker process: for each exercise the worker loads the cell, then
+/// for each graded case this process builds the arguments, the worker makes the call and sends back what it returned
+/// or threw, and this process — which never loads student code — judges it, scores it and caps it at the exercise's
+/// points. A timeout or a dead worker costs only the exercise it was running; a new worker runs the rest.
 /// </summary>
+/// <remarks>
+/// One exercise's cell cannot change another's outputs: its assembly is loaded only when its exercise starts, every
+/// request carries a fresh random id that its single answer must repeat, answers come on a pipe that only this
+/// process reads, and the cell may not start threads or tasks (the API rules), so no code of one exercise runs while
+/// another is asked. What an answer holds is only ever a claimed result, which is judged like a returned one.
+/// </remarks>
 public sealed class WorkerClient(GradingOptions options)
 {
-    /// <summary>Runs <paramref name="tasks"/>; returns one result per task id, whatever happens to the children.</summary>
-    public async Task<Dictionary<string, WorkerResult>> RunAsync(IReadOnlyList<WorkerTask> tasks, string workingDirectory)
+    /// <summary>Grades <paramref name="tasks"/> in a worker working in <paramref name="folder"/>; one report per exercise id.</summary>
+    public async Task<Dictionary<string, (ExerciseReport? Report, WorkerFailure? Failure)>> RunAsync(
+        IReadOnlyList<WorkerTask> tasks, string folder, IReadOnlyList<string> hidden)
     {
-        var results = new Dictionary<string, WorkerResult>();
-        var remaining = tasks.ToList();
-        while (remaining.Count > 0)
+        var results = new Dictionary<string, (ExerciseReport?, WorkerFailure?)>();
+        WorkerProcess? worker = null;
+        try
         {
-            int before = remaining.Count;
-            await RunChildAsync(remaining, results, workingDirectory);
-            remaining = [.. tasks.Where(t => !results.ContainsKey(t.Id))];
-            if (remaining.Count == before)
+            foreach (WorkerTask task in tasks)
             {
-                // The child made no progress at all (it failed to start): give up on the rest rather than loop.
-                foreach (WorkerTask t in remaining)
+                bool fresh = worker is null;
+                worker ??= WorkerProcess.Start(folder, options, hidden);
+                var (report, failure) = await RunExerciseAsync(worker, task, fresh ? options.StartupTimeout : TimeSpan.Zero);
+                results[task.Exercise.Id] = (report, failure);
+                if (failure is not null)
                 {
-                    results[t.Id] = new WorkerResult(t.Id, 0, GradeStatus.Crashed, "the grading worker could not start; ask the instructor to re-run grading.");
+                    worker.Dispose();
+                    worker = null;
                 }
-
-                break;
             }
+        }
+        finally
+        {
+            // Before any report is written: the worker and everything it started are gone.
+            worker?.Dispose();
         }
 
         return results;
     }
 
-    private async Task RunChildAsync(List<WorkerTask> tasks, Dictionary<string, WorkerResult> results, string workingDirectory)
+    private async Task<(ExerciseReport? Report, WorkerFailure? Failure)> RunExerciseAsync(WorkerProcess worker, WorkerTask task, TimeSpan startup)
     {
-        string nonce = Guid.NewGuid().ToString("N");
-        using Process child = Start(workingDirectory);
-        var stderr = new StringBuilder();
-        child.ErrorDataReceived += (_, e) =>
+        // A fresh worker may first need to start (the runtime, the JIT): that time is not the student's.
+        DateTime deadline = DateTime.UtcNow + options.Timeout + startup;
+        var load = new WorkerRequest(Guid.NewGuid(), RequestKind.Load, task.AssemblyFile, task.EntryType, task.EntryMethod, []);
+        var (loaded, failure) = await worker.AskAsync(load, deadline, options.Timeout);
+        if (failure is not null)
         {
-            lock (stderr)
+            return (null, failure);
+        }
+
+        deadline = DateTime.UtcNow + options.Timeout;
+        if (loaded!.Kind != ResponseKind.Loaded)
+        {
+            string what = loaded.Thrown.Count > 0 ? loaded.Thrown[0][(loaded.Thrown[0].LastIndexOf('.') + 1)..] : "an error";
+            string status = loaded.Thrown.Contains(typeof(OutOfMemoryException).FullName!) ? GradeStatus.OutOfMemory : GradeStatus.Failed;
+            return (null, new WorkerFailure(status, $"the exercise cell's top-level code threw {what}: {loaded.Message.Split('\n')[0]}"));
+        }
+
+        var outcomes = new List<IReadOnlyList<CallOutcome>>();
+        foreach (GradedCase graded in task.Exercise.Cases)
+        {
+            var calls = new List<CallOutcome>();
+            foreach (object?[] arguments in graded.Calls())
             {
-                if (e.Data is not null && Environment.GetEnvironmentVariable("COURSE_GRADER_TRACE") == "1")
+                var call = new WorkerRequest(Guid.NewGuid(), RequestKind.Call, "", "", "", arguments);
+                var (answer, callFailure) = await worker.AskAsync(call, deadline, options.Timeout);
+                if (callFailure is not null)
                 {
-                    Console.Error.WriteLine(e.Data);
+                    return (null, callFailure);
                 }
 
-                if (e.Data is not null && stderr.Length < 8192)
-                {
-                    stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        child.BeginErrorReadLine();
-        try
-        {
-            await child.StandardInput.WriteAsync(WorkerLines.Job(new WorkerJob(nonce, tasks)));
-            child.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The child died before reading its job; handled below as no progress.
-        }
-
-        string? current = null;
-        DateTime deadline = DateTime.UtcNow + options.StartupTimeout;
-        Task<string?> pending = child.StandardOutput.ReadLineAsync();
-        while (true)
-        {
-            TimeSpan wait = deadline - DateTime.UtcNow;
-            Task finished = await Task.WhenAny(pending, Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero));
-            if (finished != pending)
-            {
-                Kill(child);
-                if (current is not null)
-                {
-                    results[current] = new WorkerResult(current, 0, GradeStatus.Timeout,
-                        $"stopped after {options.Timeout.TotalSeconds:0.#} s of wall-clock time (an infinite loop, or far too much work?).");
-                }
-
-                return;
+                calls.Add(answer!.Kind == ResponseKind.Returned
+                    ? new CallOutcome(answer.Output, answer.ArgumentsAfter, [], "")
+                    : new CallOutcome(null, answer.ArgumentsAfter, answer.Thrown.Count > 0 ? answer.Thrown : ["System.Exception"], answer.Message));
             }
 
-            string? line = await pending;
-            if (line is null)
-            {
-                await WaitForExitAsync(child);
-                if (current is not null)
-                {
-                    results[current] = Died(current, child, stderr);
-                }
-
-                return;
-            }
-
-            pending = child.StandardOutput.ReadLineAsync();
-            if (!line.StartsWith(nonce + " ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            string message = line[(nonce.Length + 1)..];
-            if (message.StartsWith("start ", StringComparison.Ordinal))
-            {
-                current = message["start ".Length..];
-                deadline = DateTime.UtcNow + options.Timeout;
-            }
-            else if (message.StartsWith("done ", StringComparison.Ordinal))
-            {
-                WorkerResult result = WorkerLines.ParseResult(message["done ".Length..]);
-                results[result.Id] = result;
-                current = null;
-                deadline = DateTime.UtcNow + options.StartupTimeout;
-                if (tasks.All(t => results.ContainsKey(t.Id)))
-                {
-                    if (!await WaitForExitAsync(child))
-                    {
-                        Kill(child);
-                    }
-
-                    return;
-                }
-            }
-        }
-    }
-
-    private WorkerResult Died(string id, Process child, StringBuilder stderr)
-    {
-        string errors;
-        lock (stderr)
-        {
-            errors = stderr.ToString();
+            outcomes.Add(calls);
         }
 
-        int code = child.HasExited ? child.ExitCode : -1;
-        if (errors.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))
-        {
-            return new WorkerResult(id, 0, GradeStatus.Crashed, "stack overflow: the code recursed without end and took the grading process down.");
-        }
-
-        if (errors.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase) || code == 137)
-        {
-            return new WorkerResult(id, 0, GradeStatus.OutOfMemory, $"ran out of memory: the grading process may use {options.MemoryBytes >> 20} MB.");
-        }
-
-        string tail = errors.Trim().Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? "";
-        return new WorkerResult(id, 0, GradeStatus.Crashed,
-            $"the grading process ended (exit code {code}) while running this exercise; does the code call Environment.Exit?{(tail.Length > 0 ? " stderr: " + tail : "")}");
-    }
-
-    private Process Start(string workingDirectory)
-    {
-        string workerDll = typeof(Worker).Assembly.Location;
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add("exec");
-        foreach (string arg in HostArguments(workerDll))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.ArgumentList.Add(workerDll);
-        start.ArgumentList.Add("worker");
-        start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + options.MemoryBytes.ToString("X");
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_gcConcurrent"] = "0";
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        start.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start the grading worker");
-    }
-
-    private static IEnumerable<string> HostArguments(string workerDll)
-    {
-        // Next to Course.Grader.dll in its own output there is its runtimeconfig and deps; when the grader is a
-        // referenced library (in the test project's output), use the host application's instead.
-        string config = Path.ChangeExtension(workerDll, ".runtimeconfig.json");
-        if (File.Exists(config))
-        {
-            yield break;
-        }
-
-        string? dir = Path.GetDirectoryName(workerDll);
-        string? hostConfig = Directory.EnumerateFiles(dir!, "*.runtimeconfig.json").FirstOrDefault(f => !f.Contains("testhost", StringComparison.OrdinalIgnoreCase));
-        if (hostConfig is not null)
-        {
-            yield return "--runtimeconfig";
-            yield return hostConfig;
-            string deps = hostConfig.Replace(".runtimeconfig.json", ".deps.json", StringComparison.Ordinal);
-            if (File.Exists(deps))
-            {
-                yield return "--depsfile";
-                yield return deps;
-            }
-        }
-    }
-
-    private static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        string? self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
-
-    private static async Task<bool> WaitForExitAsync(Process child)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await child.WaitForExitAsync(cts.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static void Kill(Process child)
-    {
-        try
-        {
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
+        return (task.Exercise.Judge(outcomes), null);
     }
 }

@@ -55,19 +55,29 @@ public class ClassGradingTests
     [Theory]
     [InlineData("infinite-loop", "4.2a", "stopped after")]
     [InlineData("stack-overflow", "4.2a", "stack overflow")]
-    [InlineData("environment-exit", "4.2a", "Environment.Exit")]
+    [InlineData("environment-exit", "4.2a", "System.Environment.Exit is not allowed in an exercise")]
     [InlineData("huge-allocation", "4.2a", "memory")]
     [InlineData("throws-exception", "4.2a", "threw InvalidOperationException: I do not know how to scale")]
     [InlineData("compile-error", "4.2a", "line 5: CS1002: ; expected")]
     [InlineData("wrong-shapes", "4.2a", "expected shape [3, 6], got [6, 3]")]
     [InlineData("nan-results", "4.2a", "result has NaN at [0, 0]")]
-    [InlineData("leftover-test-calls", "4.2a", "line 11, 12 ignored")]
+    [InlineData("leftover-test-calls", "4.2a", "line 19, 20 ignored")]
+    
+    
+    
     [InlineData("duplicated-cell", "4.2a", "appears 2 times")]
     [InlineData("deleted-cell", "4.2a", "exercise cell 4.2a not found")]
     [InlineData("renamed-cell", "4.2a", "exercise cell 4.2a not found")]
     [InlineData("malformed-json", "4.2a", "could not be read (invalid JSON")]
     [InlineData("missing-notebook", "4.2b", "no notebook 04.2*.ipynb")]
     [InlineData("empty-folder", "4.5a", "exercise cell 4.5a not found")]
+    [InlineData("cheat-reflection", "4.2a", "System.Reflection.Assembly is not allowed in an exercise (reflection)")]
+    [InlineData("cheat-compile-reference", "4.2b", "System.IO.Path.GetDirectoryName is not allowed in an exercise (files and folders)")]
+    [InlineData("cheat-forged-result", "4.3a", "System.IO.File.WriteAllBytes is not allowed in an exercise (files and folders)")]
+    [InlineData("cheat-other-exercises", "4.1a", "System.Threading.Thread.Start is not allowed in an exercise (threads and tasks)")]
+    [InlineData("cheat-delete-classmate", "4.4a", "is not allowed in an exercise (files and folders)")]
+    [InlineData("cheat-outlive-grader", "4.5a", "System.Diagnostics.Process.Start is not allowed in an exercise (processes and diagnostics)")]
+    [InlineData("cheat-library-call", "4.1a", "Attention.Heads.Split does this exercise's job in one call: write it yourself")]
     public async Task Feedback_says_why_a_hostile_submission_lost_points(string student, string id, string reason)
     {
         if (!GradedClass.IsSampleClass)

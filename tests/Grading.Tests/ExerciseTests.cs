@@ -17,7 +17,7 @@ public class ExerciseTests
     public void Reference_answer_earns_full_points(string id)
     {
         Exercise exercise = Exercises.Get(id);
-        (ExerciseReport report, string printed) = Check(exercise, ExerciseCells.SolutionCell(id));
+        (ExerciseReport report, string printed) = Check(exercise, Course.Solutions.ReferenceAnswers.Cell(id));
 
         Assert.True(report.Score == exercise.Points, printed);
         string[] caseLines = CaseLines(printed);
@@ -80,27 +80,25 @@ public class ExerciseTests
         // Weights normalised over queries instead of keys: right shape, wrong values, rows not summing to one.
         Func<Tensor, Tensor, Tensor> overQueries = (Q, K) =>
         {
-            Tensor scores = ScaledDotProductAttention.Scores(Q.Reshape(1, 1, Q.Dim(0), Q.Dim(1)), K.Reshape(1, 1, K.Dim(0), K.Dim(1)));
-            var scoresT = new Tensor(K.Dim(0), Q.Dim(0));
-            for (int i = 0; i < Q.Dim(0); i++)
+            int n = Q.Dim(0), S = K.Dim(0);
+            float scale = 1f / MathF.Sqrt(Q.Dim(1));
+            var w = new Tensor(n, S);
+            for (int j = 0; j < S; j++)
             {
-                for (int j = 0; j < K.Dim(0); j++)
+                var column = new float[n];
+                for (int i = 0; i < n; i++)
                 {
-                    scoresT[j, i] = scores[0, 0, i, j];
+                    column[i] = MathF.Exp(scale * System.Numerics.Tensors.TensorPrimitives.Dot(Q.Row(i), K.Row(j)));
+                }
+
+                float sum = column.Sum();
+                for (int i = 0; i < n; i++)
+                {
+                    w[i, j] = column[i] / sum;
                 }
             }
 
-            Tensor w = Softmax.LastAxis(scoresT);
-            var back = new Tensor(Q.Dim(0), K.Dim(0));
-            for (int i = 0; i < Q.Dim(0); i++)
-            {
-                for (int j = 0; j < K.Dim(0); j++)
-                {
-                    back[i, j] = w[j, i];
-                }
-            }
-
-            return back;
+            return w;
         };
 
         ExerciseReport report = Exercises.Get("4.2a").Run(overQueries);

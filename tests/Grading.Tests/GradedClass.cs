@@ -64,7 +64,7 @@ public static class GradedClass
     private static async Task<IReadOnlyList<StudentResult>> GradeAsync()
     {
         EnsureGenerated();
-        IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(Submissions, Options);
+        IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(Submissions, Options, Output);
         GradeReports.Write(Output, results);
         return results;
     }

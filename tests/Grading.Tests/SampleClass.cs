@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Attention;
 using Course.Grading;
+using Course.Solutions;
 
 namespace Grading.Tests;
 
@@ -31,9 +32,9 @@ public static class SampleClass
             Directory.Delete(folder, recursive: true);
         }
 
-        NotebookCells.WriteSubmission(Path.Combine(folder, "complete"), e => e.ReferenceCode);
+        NotebookCells.WriteSubmission(Path.Combine(folder, "complete"), e => ReferenceAnswers.Code(e.Id));
         var partial = Exercises.All.Where((_, k) => k % 2 == 0).Select(e => e.Id).ToHashSet();
-        NotebookCells.WriteSubmission(Path.Combine(folder, "partial"), e => partial.Contains(e.Id) ? e.ReferenceCode : null);
+        NotebookCells.WriteSubmission(Path.Combine(folder, "partial"), e => partial.Contains(e.Id) ? ReferenceAnswers.Code(e.Id) : null);
         NotebookCells.WriteSubmission(Path.Combine(folder, "stubs"), _ => null);
         foreach (string hostile in Directory.EnumerateDirectories(Source))
         {
@@ -63,7 +64,7 @@ public static class SampleClass
             }
 
             NotebookCells.Write(
-                NotebookCells.ExerciseNotebook(notebook, e => replacedCells.TryGetValue(e.Id, out string? code) ? code : e.ReferenceCode),
+                NotebookCells.ExerciseNotebook(notebook, e => replacedCells.TryGetValue(e.Id, out string? code) ? code : ReferenceAnswers.Code(e.Id)),
                 Path.Combine(target, $"{notebook}-exercises.ipynb"));
         }
 
@@ -78,7 +79,7 @@ public static class SampleClass
         foreach (Exercise e in Exercises.All)
         {
             json = json
-                .Replace($"{{{{solution:{e.Id}}}}}", Escape(ExerciseCells.SolutionCell(e.Id)), StringComparison.Ordinal)
+                .Replace($"{{{{solution:{e.Id}}}}}", Escape(ReferenceAnswers.Cell(e.Id)), StringComparison.Ordinal)
                 .Replace($"{{{{stub:{e.Id}}}}}", Escape(ExerciseCells.StubCell(e.Id)), StringComparison.Ordinal)
                 .Replace($"{{{{check:{e.Id}}}}}", Escape(ExerciseCells.CheckCell(e.Id)), StringComparison.Ordinal)
                 .Replace($"{{{{marker:{e.Id}}}}}", Escape(ExerciseCells.Marker(e.Id)), StringComparison.Ordinal);

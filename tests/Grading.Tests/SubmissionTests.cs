@@ -16,7 +16,7 @@ public class SubmissionTests
             // The metadata cell's first line is renamed; a later cell only has the marker and is not graded.
             var document = new InteractiveDocument
             {
-                new InteractiveDocumentElement("// renamed\n" + Exercises.Get("4.2a").ReferenceCode, "csharp") { Metadata = ExerciseCells.Metadata("4.2a") },
+                new InteractiveDocumentElement("// renamed\n" + Course.Solutions.ReferenceAnswers.Code("4.2a"), "csharp") { Metadata = ExerciseCells.Metadata("4.2a") },
                 new InteractiveDocumentElement(ExerciseCells.StubCell("4.2a"), "csharp"),
                 new InteractiveDocumentElement("Some prose.", "markdown"),
             };

@@ -28,7 +28,7 @@ public class ExerciseNotebookTests
     {
         string source = Directory.GetFiles(Paths.Notebooks, notebook + "-*.ipynb").Single();
         Exercise[] exercises = [.. Exercises.All.Where(e => e.Notebook == notebook)];
-        string solved = CourseNotebooks.WithExercises(File.ReadAllText(source), exercises, Path.GetFileName(source), e => e.ReferenceCode);
+        string solved = CourseNotebooks.WithExercises(File.ReadAllText(source), exercises, Path.GetFileName(source), e => Course.Solutions.ReferenceAnswers.Code(e.Id));
         string copy = Path.Combine(Directory.CreateTempSubdirectory("course-solved-").FullName, Path.GetFileName(source));
         await File.WriteAllTextAsync(copy, solved);
 

@@ -9,13 +9,7 @@ internal static class GroupedQueryExercises
             "4.5a", "Which KV head a query head reads", 1, "04.5",
             "int KvHeadFor(int queryHead, int nHeads, int nKvHeads)",
             "query head h of nHeads reads KV head ⌊h / (nHeads / nKvHeads)⌋.",
-            """
-            int KvHeadFor(int queryHead, int nHeads, int nKvHeads)
-            {
-                int groupSize = nHeads / nKvHeads;
-                return queryHead / groupSize;
-            }
-            """,
+            ["Attention.ScaledDotProductAttention", "Attention.GroupedQueryAttention"],
             KvHeads("multi-head: 4 query heads, 4 KV heads", 4, 4),
             KvHeads("grouped: 8 query heads, 2 KV heads", 8, 2),
             KvHeads("multi-query: 6 query heads, 1 KV head", 6, 1),
@@ -25,14 +19,7 @@ internal static class GroupedQueryExercises
             "4.5b", "KV-cache bytes", 2, "04.5",
             "long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)",
             "bytes = 2 (K and V) × layers × kvHeads × headDim × bytesPerValue × tokens, as a long.",
-            """
-            long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)
-            {
-                // K and V for every layer and KV head; multiply in long: real caches pass 2³¹ bytes.
-                long bytesPerToken = 2L * layers * kvHeads * headDim * bytesPerValue;
-                return bytesPerToken * tokens;
-            }
-            """,
+            ["Attention.CostModel"],
             CacheBytes("GPT-2 small, 1024 tokens, fp16", 12, 12, 64, 1024, 2),
             CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
             CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
@@ -42,61 +29,48 @@ internal static class GroupedQueryExercises
             "4.5c", "Repeat KV heads", 2, "04.5",
             "Tensor RepeatKv(Tensor kv, int nRep)",
             "kv [B, h_kv, S, d] → [B, h_kv · nRep, S, d]; output head i is a copy of KV head ⌊i / nRep⌋.",
-            """
-            Tensor RepeatKv(Tensor kv, int nRep)
-            {
-                int B = kv.Dim(0), H = kv.Dim(1), S = kv.Dim(2), d = kv.Dim(3);
-                var repeated = new Tensor(B, H * nRep, S, d);
-                for (int b = 0; b < B; b++)
-                {
-                    for (int h = 0; h < H * nRep; h++)
-                    {
-                        for (int j = 0; j < S; j++)
-                        {
-                            kv.Row(b, h / nRep, j).CopyTo(repeated.Row(b, h, j));
-                        }
-                    }
-                }
-
-                return repeated;
-            }
-            """,
+            ["Attention.GroupedQueryAttention", "Attention.ScaledDotProductAttention"],
             Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
             Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
             Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453)),
     ];
 
-    private static GradedCase<Func<int, int, int, int>> KvHeads(string name, int nHeads, int nKvHeads) =>
-        new(name, f =>
+    // One call per query head; the first wrong head is reported.
+    private static GradedCase KvHeads(string name, int nHeads, int nKvHeads)
+    {
+        string hint = $"consecutive groups of nHeads / nKvHeads = {nHeads / nKvHeads} query heads share one KV head.";
+        return new(name, hint, () => [.. Enumerable.Range(0, nHeads).Select(h => new object?[] { h, nHeads, nKvHeads })], (_, outcomes) =>
         {
             for (int h = 0; h < nHeads; h++)
             {
                 int expected = ScaledDotProductAttention.KvHead(h, nHeads, nKvHeads);
-                CaseResult result = Cases.Attempt(
-                    name, () => f(h, nHeads, nKvHeads),
-                    got => got == expected ? null : $"query head {h} should read KV head {expected}, got {got}",
-                    $"consecutive groups of nHeads / nKvHeads = {nHeads / nKvHeads} query heads share one KV head.");
-                if (!result.Passed)
+                if (Cases.Unexpected(outcomes[h], hint) is { } threw)
                 {
-                    return result;
+                    return threw;
+                }
+
+                if (outcomes[h].Output is not int got || got != expected)
+                {
+                    return $"query head {h} should read KV head {expected}, got {outcomes[h].Output ?? "null"}. Hint: {hint}";
                 }
             }
 
-            return CaseResult.Pass(name);
+            return null;
         });
+    }
 
-    private static GradedCase<Func<int, int, int, long, int, long>> CacheBytes(string name, int layers, int kvHeads, int headDim, long tokens, int bytesPerValue) =>
-        Cases.Value<Func<int, int, int, long, int, long>, long>(
+    private static GradedCase CacheBytes(string name, int layers, int kvHeads, int headDim, long tokens, int bytesPerValue) =>
+        Cases.Value<long>(
             name,
             () => CostModel.KvCacheBytes(layers, kvHeads, headDim, tokens, bytesPerValue),
-            f => f(layers, kvHeads, headDim, tokens, bytesPerValue),
+            () => [layers, kvHeads, headDim, tokens, bytesPerValue],
             "2 (one K and one V) × layers × kvHeads × headDim × bytesPerValue per token, times tokens; start the product with 2L so it is computed in long.");
 
-    private static GradedCase<Func<Tensor, int, Tensor>> Repeat(string name, int[] shape, int nRep, int seed) =>
-        Cases.Tensor<Func<Tensor, int, Tensor>>(
+    private static GradedCase Repeat(string name, int[] shape, int nRep, int seed) =>
+        Cases.Tensor(
             name,
             () => GroupedQueryAttention.RepeatKv(Tensor.Random(seed, shape), nRep),
-            f => f(Tensor.Random(seed, shape), nRep),
+            () => [Tensor.Random(seed, shape), nRep],
             $"consecutive copies: output heads 0..{nRep - 1} are KV head 0, the next {nRep} are KV head 1, …",
             tolerance: 0);
 }

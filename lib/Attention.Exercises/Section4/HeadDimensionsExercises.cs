@@ -9,68 +9,37 @@ internal static class HeadDimensionsExercises
             "4.1a", "Split d_model into heads", 2, "04.1",
             "Tensor SplitHeads(Tensor X, int heads)",
             "X [B, n, d_model] → [B, heads, n, d_k], d_k = d_model / heads: head a takes columns a·d_k .. (a+1)·d_k − 1.",
-            """
-            Tensor SplitHeads(Tensor X, int heads)
-            {
-                int B = X.Dim(0), N = X.Dim(1), dModel = X.Dim(2);
-                if (heads <= 0 || dModel % heads != 0)
-                {
-                    throw new ArgumentException($"heads ({heads}) must divide d_model ({dModel}).", nameof(heads));
-                }
-
-                int headDim = dModel / heads;
-                var Xh = new Tensor(B, heads, N, headDim);
-                for (int b = 0; b < B; b++)
-                {
-                    for (int i = 0; i < N; i++)
-                    {
-                        for (int h = 0; h < heads; h++)
-                        {
-                            X.Row(b, i).Slice(h * headDim, headDim).CopyTo(Xh.Row(b, h, i));
-                        }
-                    }
-                }
-
-                return Xh;
-            }
-            """,
+            ["Attention.Heads", "Attention.MultiHeadAttention"],
             Split("B=2, N=5, d_model=12, heads=3", 2, 5, 12, 3, seed: 411),
             Split("B=1, N=4, d_model=8, heads=1 (one head keeps everything)", 1, 4, 8, 1, seed: 412),
             Split("B=1, N=3, d_model=6, heads=6 (d_head = 1)", 1, 3, 6, 6, seed: 413),
-            Cases.Throws<Func<Tensor, int, Tensor>, ArgumentException>(
+            Cases.Throws<ArgumentException>(
                 "d_model=10, heads=4 is rejected",
-                f => f(Tensor.Random(414, [1, 2, 10]), 4),
+                () => [Tensor.Random(414, [1, 2, 10]), 4],
                 "heads must divide d_model: throw an ArgumentException rather than drop columns.")),
 
         new Exercise<Func<Tensor, Tensor, int, Tensor>>(
             "4.1b", "Per-head queries", 2, "04.1",
             "Tensor HeadQueries(Tensor X, Tensor W_Q, int heads)",
             "X [B, n, d_model], W_Q [d_model, d_model] → Q = X W_Q split into heads, [B, heads, n, d_k], d_k = d_model / heads.",
-            """
-            Tensor HeadQueries(Tensor X, Tensor W_Q, int heads)
-            {
-                // Project once with the full W_Q, then split: the same as h separate projections of width d_head.
-                Tensor Q = Linear.Forward(X, W_Q);
-                return Heads.Split(Q, heads);
-            }
-            """,
+            ["Attention.Heads", "Attention.MultiHeadAttention"],
             Queries("B=2, N=3, d_model=8, heads=2", 2, 3, 8, 8, 2, seed: 415),
             Queries("B=1, N=4, d_model=6, W_Q 6×12, heads=3", 1, 4, 6, 12, 3, seed: 416),
             Queries("B=1, N=1, d_model=4, heads=4", 1, 1, 4, 4, 4, seed: 417)),
     ];
 
-    private static GradedCase<Func<Tensor, int, Tensor>> Split(string name, int B, int N, int dModel, int heads, int seed) =>
-        Cases.Tensor<Func<Tensor, int, Tensor>>(
+    private static GradedCase Split(string name, int B, int N, int dModel, int heads, int seed) =>
+        Cases.Tensor(
             name,
             () => Heads.Split(Tensor.Random(seed, [B, N, dModel]), heads),
-            f => f(Tensor.Random(seed, [B, N, dModel]), heads),
+            () => [Tensor.Random(seed, [B, N, dModel]), heads],
             $"the result is [B, heads, n, d_k] = [{B}, {heads}, {N}, {dModel / heads}]; head a of token i is X[b, i, a·d_k .. (a+1)·d_k).",
             tolerance: 0);
 
-    private static GradedCase<Func<Tensor, Tensor, int, Tensor>> Queries(string name, int B, int N, int dModel, int dOut, int heads, int seed) =>
-        Cases.Tensor<Func<Tensor, Tensor, int, Tensor>>(
+    private static GradedCase Queries(string name, int B, int N, int dModel, int dOut, int heads, int seed) =>
+        Cases.Tensor(
             name,
             () => Heads.Split(Linear.Forward(Tensor.Random(seed, [B, N, dModel]), Tensor.Random(seed + 1, [dModel, dOut])), heads),
-            f => f(Tensor.Random(seed, [B, N, dModel]), Tensor.Random(seed + 1, [dModel, dOut]), heads),
+            () => [Tensor.Random(seed, [B, N, dModel]), Tensor.Random(seed + 1, [dModel, dOut]), heads],
             "multiply X W_Q first ([B, n, d_model] · [d_model, d_out]), then split the last axis into heads.");
 }

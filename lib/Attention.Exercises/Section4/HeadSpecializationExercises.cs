@@ -9,31 +9,7 @@ internal static class HeadSpecializationExercises
             "4.4a", "Previous-token score", 2, "04.4",
             "double PreviousTokenScore(Tensor weights)",
             "weights [..., L, S] → mean over rows whose position p = i + S − L ≥ 1 of weights[..., i, p − 1].",
-            """
-            double PreviousTokenScore(Tensor weights)
-            {
-                int L = weights.Dim(-2), S = weights.Dim(-1);
-                int offset = S - L; // query i sits at position i + S − L (bottom-right, as in decode)
-                int matrices = weights.Length / (L * S);
-                Tensor w = weights.Reshape(matrices, L, S);
-                double sum = 0;
-                int count = 0;
-                for (int m = 0; m < matrices; m++)
-                {
-                    for (int i = 0; i < L; i++)
-                    {
-                        int p = i + offset;
-                        if (p >= 1)
-                        {
-                            sum += w[m, i, p - 1];
-                            count++;
-                        }
-                    }
-                }
-
-                return sum / count;
-            }
-            """,
+            ["Attention.Diagnostics"],
             Score("a perfect previous-token head, 6 × 6", () => PreviousTokenHead(6)),
             Score("uniform causal weights, 5 × 5", () => CausalWeights(new Tensor(1, 1, 5, 5))),
             Score("random causal weights [2, 3, 6, 6] (mean over batch and heads)", () => CausalWeights(Tensor.Random(441, [2, 3, 6, 6], 2))),
@@ -43,47 +19,29 @@ internal static class HeadSpecializationExercises
             "4.4b", "Zero-ablate one head", 2, "04.4",
             "Tensor ZeroAblate(Tensor headOutputs, int head)",
             "headOutputs [B, h, n, d_v] → a copy with every output of head `head` set to 0, the other heads untouched.",
-            """
-            Tensor ZeroAblate(Tensor headOutputs, int head)
-            {
-                Tensor ablated = headOutputs.Clone(); // never change the caller's tensor
-                for (int b = 0; b < ablated.Dim(0); b++)
-                {
-                    for (int i = 0; i < ablated.Dim(2); i++)
-                    {
-                        ablated.Row(b, head, i).Clear();
-                    }
-                }
-
-                return ablated;
-            }
-            """,
+            ["Attention.Diagnostics"],
             Ablate("B=2, h=4, N=3, d_v=5, head 1", [2, 4, 3, 5], 1, seed: 443),
             Ablate("B=1, h=3, N=4, d_v=2, head 0", [1, 3, 4, 2], 0, seed: 444),
             Ablate("B=1, h=3, N=4, d_v=2, last head", [1, 3, 4, 2], 2, seed: 445),
-            new GradedCase<Func<Tensor, int, Tensor>>("the input tensor is left unchanged", f =>
-            {
-                Tensor input = Tensor.Random(446, [1, 2, 3, 4]);
-                return Cases.Attempt(
-                    "the input tensor is left unchanged",
-                    () => f(input, 1),
-                    _ => Cases.CompareTensors(Tensor.Random(446, [1, 2, 3, 4]), input, 0) is { } diff ? $"the input changed: {diff}" : null,
-                    "clone headOutputs and zero the copy: the caller still needs the un-ablated outputs to compare with.");
-            })),
+            Cases.Single(
+                "the input tensor is left unchanged",
+                () => [Tensor.Random(446, [1, 2, 3, 4]), 1],
+                "clone headOutputs and zero the copy: the caller still needs the un-ablated outputs to compare with.",
+                (_, args) => Cases.CompareTensors((Tensor)args.Fresh[0]!, args.After[0] as Tensor, 0) is { } diff ? $"the input changed: {diff}" : null)),
     ];
 
-    private static GradedCase<Func<Tensor, double>> Score(string name, Func<Tensor> weights) =>
-        Cases.Value<Func<Tensor, double>, double>(
+    private static GradedCase Score(string name, Func<Tensor> weights) =>
+        Cases.Value<double>(
             name,
             () => Diagnostics.PreviousTokenScore(weights()),
-            f => f(weights()),
+            () => [weights()],
             "average, over every query row that has a previous token, the weight on that previous token; query i sits at position i + S − L.");
 
-    private static GradedCase<Func<Tensor, int, Tensor>> Ablate(string name, int[] shape, int head, int seed) =>
-        Cases.Tensor<Func<Tensor, int, Tensor>>(
+    private static GradedCase Ablate(string name, int[] shape, int head, int seed) =>
+        Cases.Tensor(
             name,
             () => Diagnostics.Ablate(Tensor.Random(seed, shape), head, AblationMode.Zero),
-            f => f(Tensor.Random(seed, shape), head),
+            () => [Tensor.Random(seed, shape), head],
             $"zero axis-1 slice {head} for every batch and position; keep the other heads and the shape [B, h, n, d_v].",
             tolerance: 0);
 

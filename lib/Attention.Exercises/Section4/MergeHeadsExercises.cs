@@ -9,32 +9,14 @@ internal static class MergeHeadsExercises
             "4.3a", "Merge head outputs", 2, "04.3",
             "Tensor MergeHeads(Tensor headOutputs)",
             "headOutputs [B, h, n, d_v] → [B, n, h·d_v]: token i's row is head 0's output, then head 1's, …",
-            """
-            Tensor MergeHeads(Tensor headOutputs)
-            {
-                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), N = headOutputs.Dim(2), dV = headOutputs.Dim(3);
-                var merged = new Tensor(B, N, h * dV);
-                for (int b = 0; b < B; b++)
-                {
-                    for (int head = 0; head < h; head++)
-                    {
-                        for (int i = 0; i < N; i++)
-                        {
-                            headOutputs.Row(b, head, i).CopyTo(merged.Row(b, i).Slice(head * dV, dV));
-                        }
-                    }
-                }
-
-                return merged;
-            }
-            """,
+            ["Attention.Heads", "Attention.MultiHeadAttention"],
             Merge("B=2, h=3, N=4, d_v=5", [2, 3, 4, 5], seed: 431),
             Merge("B=1, h=1, N=3, d_v=2 (one head)", [1, 1, 3, 2], seed: 432),
             Merge("B=1, h=4, N=2, d_v=1", [1, 4, 2, 1], seed: 433),
-            Cases.Tensor<Func<Tensor, Tensor>>(
+            Cases.Tensor(
                 "merge undoes split: Merge(Split(X, 3)) = X",
                 () => Tensor.Random(434, [2, 3, 9]),
-                f => f(Heads.Split(Tensor.Random(434, [2, 3, 9]), 3)),
+                () => [Heads.Split(Tensor.Random(434, [2, 3, 9]), 3)],
                 "merging is the inverse of splitting: head h fills columns h·d_v .. (h+1)·d_v − 1.",
                 tolerance: 0)),
 
@@ -42,29 +24,23 @@ internal static class MergeHeadsExercises
             "4.3b", "Output projection", 2, "04.3",
             "Tensor OutputProjection(Tensor headOutputs, Tensor W_O)",
             "headOutputs [B, h, n, d_v], W_O [h·d_v, d_model] → Merge(headOutputs) W_O, shape [B, n, d_model].",
-            """
-            Tensor OutputProjection(Tensor headOutputs, Tensor W_O)
-            {
-                // Concatenate the heads (4.3a), then one matrix product back to model width.
-                return Linear.Forward(Heads.Merge(headOutputs), W_O);
-            }
-            """,
+            ["Attention.Heads", "Attention.MultiHeadAttention"],
             Project("B=2, h=3, N=4, d_v=5, W_O 15×15", [2, 3, 4, 5], 15, seed: 435),
             Project("B=1, h=2, N=3, d_v=4, W_O 8×6", [1, 2, 3, 4], 6, seed: 436)),
     ];
 
-    private static GradedCase<Func<Tensor, Tensor>> Merge(string name, int[] shape, int seed) =>
-        Cases.Tensor<Func<Tensor, Tensor>>(
+    private static GradedCase Merge(string name, int[] shape, int seed) =>
+        Cases.Tensor(
             name,
             () => Heads.Merge(Tensor.Random(seed, shape)),
-            f => f(Tensor.Random(seed, shape)),
+            () => [Tensor.Random(seed, shape)],
             $"the result is [B, n, h·d_v] = [{shape[0]}, {shape[2]}, {shape[1] * shape[3]}]; heads are concatenated along the last axis, head 0 first.",
             tolerance: 0);
 
-    private static GradedCase<Func<Tensor, Tensor, Tensor>> Project(string name, int[] shape, int dModel, int seed) =>
-        Cases.Tensor<Func<Tensor, Tensor, Tensor>>(
+    private static GradedCase Project(string name, int[] shape, int dModel, int seed) =>
+        Cases.Tensor(
             name,
             () => Linear.Forward(Heads.Merge(Tensor.Random(seed, shape)), Tensor.Random(seed + 1, [shape[1] * shape[3], dModel])),
-            f => f(Tensor.Random(seed, shape), Tensor.Random(seed + 1, [shape[1] * shape[3], dModel])),
+            () => [Tensor.Random(seed, shape), Tensor.Random(seed + 1, [shape[1] * shape[3], dModel])],
             "merge the heads to [B, n, h·d_v] first, then multiply by W_O [h·d_v, d_model].");
 }

@@ -9,35 +9,13 @@ internal static class PerHeadAttentionExercises
             "4.2a", "Attention weights of one head", 2, "04.2",
             "Tensor HeadWeights(Tensor Q, Tensor K)",
             "Q [n, d_k], K [S, d_k] → weights = softmax(Q Kᵀ / √d_k) over keys, shape [n, S].",
-            """
-            Tensor HeadWeights(Tensor Q, Tensor K)
-            {
-                int N = Q.Dim(0), S = K.Dim(0), dK = Q.Dim(1);
-                float scale = 1f / MathF.Sqrt(dK);
-                var weights = new Tensor(N, S);
-                for (int i = 0; i < N; i++)
-                {
-                    Span<float> row = weights.Row(i);
-                    for (int j = 0; j < S; j++)
-                    {
-                        row[j] = scale * TensorPrimitives.Dot(Q.Row(i), K.Row(j));
-                    }
-
-                    // Subtract the row max before exp: large logits would overflow to ∞ otherwise.
-                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
-                    TensorPrimitives.Exp(row, row);
-                    TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
-                }
-
-                return weights;
-            }
-            """,
+            AttentionKernels,
             Weights("N=4, S=4, d_k=8", N: 4, S: 4, dK: 8, seed: 421, sigma: 1),
             Weights("N=3, S=6, d_k=16 (more keys than queries)", N: 3, S: 6, dK: 16, seed: 422, sigma: 1),
             Weights("N=2, S=5, d_k=4, large logits", N: 2, S: 5, dK: 4, seed: 423, sigma: 12),
-            Cases.Property<Func<Tensor, Tensor, Tensor>>(
+            Cases.Property(
                 "every row sums to one (N=5, S=7, d_k=8)",
-                f => f(Tensor.Random(424, [5, 8]), Tensor.Random(425, [7, 8])),
+                () => [Tensor.Random(424, [5, 8]), Tensor.Random(425, [7, 8])],
                 Cases.RowsSumToOne,
                 "normalise each query's row over the keys (axis S), not over the queries.")),
 
@@ -45,72 +23,48 @@ internal static class PerHeadAttentionExercises
             "4.2b", "Outputs of all heads at once", 3, "04.2",
             "Tensor AllHeadOutputs(Tensor Q, Tensor K, Tensor V)",
             "Q [B, h, n, d_k], K [B, h, S, d_k], V [B, h, S, d_v] → softmax(Q Kᵀ / √d_k) V per batch and head, shape [B, h, n, d_v].",
-            """
-            Tensor AllHeadOutputs(Tensor Q, Tensor K, Tensor V)
-            {
-                int B = Q.Dim(0), h = Q.Dim(1), N = Q.Dim(2), dK = Q.Dim(3), S = K.Dim(2), dV = V.Dim(3);
-                float scale = 1f / MathF.Sqrt(dK);
-                var O = new Tensor(B, h, N, dV);
-                var weights = new float[S];
-                for (int b = 0; b < B; b++)
-                {
-                    for (int head = 0; head < h; head++)
-                    {
-                        for (int i = 0; i < N; i++)
-                        {
-                            for (int j = 0; j < S; j++)
-                            {
-                                weights[j] = scale * TensorPrimitives.Dot(Q.Row(b, head, i), K.Row(b, head, j));
-                            }
-
-                            TensorPrimitives.Subtract(weights, TensorPrimitives.Max(weights), weights);
-                            TensorPrimitives.Exp(weights, weights);
-                            TensorPrimitives.Divide(weights, TensorPrimitives.Sum(weights), weights);
-                            Span<float> o = O.Row(b, head, i);
-                            for (int j = 0; j < S; j++)
-                            {
-                                TensorPrimitives.MultiplyAdd(V.Row(b, head, j), weights[j], o, o);
-                            }
-                        }
-                    }
-                }
-
-                return O;
-            }
-            """,
+            AttentionKernels,
             Outputs("B=2, h=3, N=4, S=4, d_k=d_v=5", B: 2, h: 3, N: 4, S: 4, dK: 5, dV: 5, seed: 426),
             Outputs("B=1, h=2, N=3, S=6, d_k=4, d_v=7", B: 1, h: 2, N: 3, S: 6, dK: 4, dV: 7, seed: 427),
-            Cases.Property<Func<Tensor, Tensor, Tensor, Tensor>>(
+            Cases.Property(
                 "constant values in, the same constant out (weights sum to one)",
-                f => f(Tensor.Random(428, [2, 2, 3, 4]), Tensor.Random(429, [2, 2, 5, 4]), Constant(2.5f, 2, 2, 5, 3)),
+                () => [Tensor.Random(428, [2, 2, 3, 4]), Tensor.Random(429, [2, 2, 5, 4]), Constant(2.5f, 2, 2, 5, 3)],
                 O => Array.FindIndex(O.Data, v => !(Math.Abs(v - 2.5f) <= 1e-4f)) is int k and >= 0
                     ? $"output {Cases.IndexText(O, k)} is {O.Data[k]}, but every value row is 2.5 and weights sum to one"
                     : null,
                 "each output row is a weighted average of value rows: normalise the weights over the keys.")),
     ];
 
-    private static GradedCase<Func<Tensor, Tensor, Tensor>> Weights(string name, int N, int S, int dK, int seed, double sigma) =>
-        Cases.Tensor<Func<Tensor, Tensor, Tensor>>(
+    // Every course member that computes attention weights or outputs: 4.2a and 4.2b ask for exactly that.
+    private static readonly string[] AttentionKernels =
+    [
+        "Attention.ScaledDotProductAttention", "Attention.Softmax", "Attention.OnlineSoftmax", "Attention.FlashAttention",
+        "Attention.MultiHeadAttention", "Attention.GroupedQueryAttention", "Attention.CrossAttention", "Attention.CachedAttention",
+        "Attention.SparseAttention",
+    ];
+
+    private static GradedCase Weights(string name, int N, int S, int dK, int seed, double sigma) =>
+        Cases.Tensor(
             name,
             () => ScaledDotProductAttention.ForwardWithWeights(
                 Tensor.Random(seed, [1, 1, N, dK], sigma), Tensor.Random(seed + 100, [1, 1, S, dK], sigma), new Tensor(1, 1, S, 1))
                 .Weights!.Reshape(N, S),
-            f => f(Tensor.Random(seed, [N, dK], sigma), Tensor.Random(seed + 100, [S, dK], sigma)),
+            () => [Tensor.Random(seed, [N, dK], sigma), Tensor.Random(seed + 100, [S, dK], sigma)],
             $"scores = Q Kᵀ / √d_k (here √{dK}), shape [n, S]; subtract each row's max before exp so large logits cannot overflow.");
 
-    private static GradedCase<Func<Tensor, Tensor, Tensor, Tensor>> Outputs(
+    private static GradedCase Outputs(
         string name, int B, int h, int N, int S, int dK, int dV, int seed) =>
-        Cases.Tensor<Func<Tensor, Tensor, Tensor, Tensor>>(
+        Cases.Tensor(
             name,
             () =>
             {
                 var (Q, K, V) = Inputs(seed, B, h, N, S, dK, dV);
                 return ScaledDotProductAttention.Forward(Q, K, V);
             },
-            f =>
+            () =>
             {
                 var (Q, K, V) = Inputs(seed, B, h, N, S, dK, dV);
-                return f(Q, K, V);
+                return [Q, K, V];
             },
             "for every (b, head): weights = softmax(Q Kᵀ / √d_k) over keys, then O = weights V; the output has d_v columns.");
 

@@ -1,0 +1,62 @@
+namespace Attention;
+
+/// <summary>
+/// One deterministic graded case: the calls to make (argument lists, built fresh each time) and the judgement of what
+/// those calls did. The two halves are apart so the grader can make the calls in a child process and judge in its own.
+/// </summary>
+public sealed class GradedCase
+{
+    private readonly Func<IReadOnlyList<object?[]>> calls;
+    private readonly Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge;
+
+    internal GradedCase(string name, string hint, Func<IReadOnlyList<object?[]>> calls,
+        Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge)
+    {
+        Name = name;
+        Hint = hint;
+        this.calls = calls;
+        this.judge = judge;
+    }
+
+    /// <summary>What the case checks, e.g. "B=2, N=5, d_model=12, heads=3".</summary>
+    public string Name { get; }
+
+    /// <summary>The hint printed with a failure.</summary>
+    public string Hint { get; }
+
+    /// <summary>Fresh argument lists of the calls the case makes (usually one).</summary>
+    public IReadOnlyList<object?[]> Calls() => calls();
+
+    /// <summary>
+    /// Judges the outcomes of the calls (one per argument list of <see cref="Calls"/>, in order): an exception fails
+    /// the case with what was thrown; otherwise the case's own check decides.
+    /// </summary>
+    public CaseResult Judge(IReadOnlyList<CallOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        IReadOnlyList<object?[]> fresh = calls();
+        if (outcomes.Count != fresh.Count)
+        {
+            return CaseResult.Fail(Name, $"expected {fresh.Count} call result(s), got {outcomes.Count}");
+        }
+
+        string? problem;
+        try
+        {
+            problem = judge(fresh, outcomes);
+        }
+        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or NullReferenceException)
+        {
+            // An answer of the wrong form (e.g. from a worker that was tampered with) fails the case; it never stops grading.
+            problem = $"the result could not be judged ({e.GetType().Name})";
+        }
+
+        if (problem is null)
+        {
+            return CaseResult.Pass(Name);
+        }
+
+        CallOutcome? threw = outcomes.FirstOrDefault(o => o.Threw);
+        return new CaseResult(Name, false, problem, threw?.Thrown[0]);
+    }
+}
