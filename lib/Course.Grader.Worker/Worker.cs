@@ -81,7 +81,7 @@ public static class Worker
     {
         try
         {
-            Assembly assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(request.AssemblyFile));
+            Assembly assembly = AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(request.Assembly));
             return (Solution(assembly, request.EntryType, request.EntryMethod), new WorkerResponse(request.Id, ResponseKind.Loaded, null, [], [], ""));
         }
         catch (Exception e)

@@ -31,11 +31,11 @@ public enum ResponseKind : byte
 /// <summary>One request to the worker, identified by a fresh random id that its one answer must carry.</summary>
 /// <param name="Id">Fresh per request: an answer with any other id is refused.</param>
 /// <param name="Kind">Load or call.</param>
-/// <param name="AssemblyFile">For a load: the compiled cell's file name, relative to the worker's working folder.</param>
+/// <param name="Assembly">For a load: the compiled cell (sent in the message: no file that other code could change).</param>
 /// <param name="EntryType">For a load: the script class.</param>
 /// <param name="EntryMethod">For a load: the script factory method.</param>
 /// <param name="Arguments">For a call: the arguments.</param>
-public sealed record WorkerRequest(Guid Id, RequestKind Kind, string AssemblyFile, string EntryType, string EntryMethod, IReadOnlyList<object?> Arguments);
+public sealed record WorkerRequest(Guid Id, RequestKind Kind, byte[] Assembly, string EntryType, string EntryMethod, IReadOnlyList<object?> Arguments);
 
 /// <summary>The worker's answer to one request.</summary>
 /// <param name="Id">The request's id.</param>
@@ -60,7 +60,8 @@ public static class WorkerFrames
     {
         w.Write(request.Id.ToByteArray());
         w.Write((byte)request.Kind);
-        w.Write(request.AssemblyFile);
+        w.Write(request.Assembly.Length);
+        w.Write(request.Assembly);
         w.Write(request.EntryType);
         w.Write(request.EntryMethod);
         CaseValues.WriteList(w, request.Arguments);
@@ -92,7 +93,10 @@ public static class WorkerFrames
         }
 
         using var r = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
-        return new WorkerRequest(new Guid(r.ReadBytes(16)), (RequestKind)r.ReadByte(), r.ReadString(), r.ReadString(), r.ReadString(), CaseValues.ReadList(r));
+        var id = new Guid(r.ReadBytes(16));
+        var kind = (RequestKind)r.ReadByte();
+        byte[] assembly = r.ReadBytes(r.ReadInt32());
+        return new WorkerRequest(id, kind, assembly, r.ReadString(), r.ReadString(), CaseValues.ReadList(r));
     }
 
     /// <summary>Reads a response frame; null at the end of the stream. A malformed frame throws <see cref="InvalidDataException"/>.</summary>

@@ -70,8 +70,8 @@ public static class ClassGrader
 
         notes.AddRange(submission.Notebooks.Where(n => n.Error is not null).Select(n => $"notebook {n.RelativePath} could not be read: {n.Error}"));
 
-        // The worker's folder holds only this student's compiled cells; every other student's folder sits beside it
-        // under WorkRoot, which the worker cannot see.
+        // The worker's folder starts empty (cells travel in its requests); every other student's folder sits beside
+        // it under WorkRoot, which the worker cannot see.
         string work = Path.Combine(WorkRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
@@ -90,7 +90,7 @@ public static class ClassGrader
 
                 var compileClock = Stopwatch.StartNew();
                 CompiledCell compiled = ScriptCompiler.Compile(exercise, cell.Code, $"cell_{exercise.Id.Replace('.', '_')}_{Guid.NewGuid():N}",
-                    options.CompileTimeout, options.AllowLibrary);
+                    options.CompileTimeout, options.AllowLibrary, options.EnforceApiRules);
                 Trace($"{student} {exercise.Id} compiled in {compileClock.ElapsedMilliseconds} ms");
                 cellNotes[exercise.Id] = [.. cell.Notes, .. compiled.Notes];
                 if (compiled.Violation is not null)
@@ -107,9 +107,7 @@ public static class ClassGrader
                     continue;
                 }
 
-                string file = exercise.Id + ".dll";
-                await File.WriteAllBytesAsync(Path.Combine(work, file), compiled.Assembly);
-                tasks.Add(new WorkerTask(exercise, file, compiled.EntryType, compiled.EntryMethod));
+                tasks.Add(new WorkerTask(exercise, compiled.Assembly, compiled.EntryType, compiled.EntryMethod));
             }
 
             if (tasks.Count > 0)

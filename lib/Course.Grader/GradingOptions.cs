@@ -7,7 +7,10 @@ namespace Course.Grading;
 /// <param name="CompileTimeout">Limit for compiling one exercise cell.</param>
 /// <param name="StartupTimeout">Limit for a worker to start and to move on to its next exercise.</param>
 /// <param name="AllowLibrary">Allow the library members that do an exercise's job (<see cref="Attention.Exercise.SameAs"/>); off by default.</param>
-public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout, bool AllowLibrary = false)
+/// <param name="EnforceApiRules">Refuse cells that use forbidden APIs before they run. Always on for grading; the tests turn it
+/// off to show that the worker's containment holds on its own.</param>
+public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout,
+    bool AllowLibrary = false, bool EnforceApiRules = true)
 {
     /// <summary>10 s per exercise, 512 MiB heap, one student per core.</summary>
     public static GradingOptions Default { get; } = new(

@@ -40,12 +40,15 @@ public static class Sandbox
         var args = new List<string>();
         if (Isolated)
         {
-            // sh mounts an empty tmpfs over each hidden folder, then mounts the worker's own folder (still its working
-            // directory, whatever now covers its path) back at its path, and becomes the worker.
+            // sh mounts an empty tmpfs over each hidden folder, mounts the worker's own folder (still its working
+            // directory, whatever now covers its path) back at its path, makes every other mount read-only (root in the
+            // namespace is root on the files), and becomes the worker.
             start.FileName = "unshare";
             args.AddRange(["-r", "-n", "-p", "-f", "-m", "--mount-proc", "--kill-child=SIGKILL", "sh", "-c",
                 "own=\"$1\"; shift; while [ \"$1\" != -- ]; do [ -d \"$1\" ] && mount -t tmpfs -o size=1m,mode=0555 tmpfs \"$1\"; shift; done; shift; " +
-                "mkdir -p \"$own\" && mount --no-canonicalize --bind /proc/self/cwd \"$own\" && cd \"$own\" && exec \"$@\"", "sh", Path.GetFullPath(workingFolder)]);
+                "mkdir -p \"$own\" && mount --no-canonicalize --bind /proc/self/cwd \"$own\" && cd \"$own\" || exit 97; " +
+                "for m in $(findmnt -rno TARGET | sort -u); do case \"$m\" in \"$own\"|/proc*|/dev*|/sys*) ;; *) mount -o remount,bind,ro \"$m\" 2>/dev/null;; esac; done; " +
+                "exec \"$@\"", "sh", Path.GetFullPath(workingFolder)]);
             args.AddRange(hidden.Where(Directory.Exists).Select(Path.GetFullPath).Distinct());
             args.Add("--");
         }

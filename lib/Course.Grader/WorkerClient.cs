@@ -4,10 +4,10 @@ namespace Course.Grading;
 
 /// <summary>One compiled exercise cell for a worker to load and run.</summary>
 /// <param name="Exercise">The exercise.</param>
-/// <param name="AssemblyFile">The compiled cell's file name in the student's worker folder.</param>
+/// <param name="Assembly">The compiled cell.</param>
 /// <param name="EntryType">Script class name.</param>
 /// <param name="EntryMethod">Script factory method name.</param>
-public sealed record WorkerTask(Exercise Exercise, string AssemblyFile, string EntryType, string EntryMethod);
+public sealed record WorkerTask(Exercise Exercise, byte[] Assembly, string EntryType, string EntryMethod);
 
 /// <summary>
 /// Grades one student's compiled cells through a worker process: for each exercise the worker loads the cell, then
@@ -16,7 +16,8 @@ public sealed record WorkerTask(Exercise Exercise, string AssemblyFile, string E
 /// points. A timeout or a dead worker costs only the exercise it was running; a new worker runs the rest.
 /// </summary>
 /// <remarks>
-/// One exercise's cell cannot change another's outputs: its assembly is loaded only when its exercise starts, every
+/// One exercise's cell cannot change another's outputs: its assembly is sent and loaded only when its exercise starts
+/// (there are no cell files for other code to change), every
 /// request carries a fresh random id that its single answer must repeat, answers come on a pipe that only this
 /// process reads, and the cell may not start threads or tasks (the API rules), so no code of one exercise runs while
 /// another is asked. What an answer holds is only ever a claimed result, which is judged like a returned one.
@@ -57,7 +58,7 @@ public sealed class WorkerClient(GradingOptions options)
     {
         // A fresh worker may first need to start (the runtime, the JIT): that time is not the student's.
         DateTime deadline = DateTime.UtcNow + options.Timeout + startup;
-        var load = new WorkerRequest(Guid.NewGuid(), RequestKind.Load, task.AssemblyFile, task.EntryType, task.EntryMethod, []);
+        var load = new WorkerRequest(Guid.NewGuid(), RequestKind.Load, task.Assembly, task.EntryType, task.EntryMethod, []);
         var (loaded, failure) = await worker.AskAsync(load, deadline, options.Timeout);
         if (failure is not null)
         {
@@ -78,7 +79,7 @@ public sealed class WorkerClient(GradingOptions options)
             var calls = new List<CallOutcome>();
             foreach (object?[] arguments in graded.Calls())
             {
-                var call = new WorkerRequest(Guid.NewGuid(), RequestKind.Call, "", "", "", arguments);
+                var call = new WorkerRequest(Guid.NewGuid(), RequestKind.Call, [], "", "", arguments);
                 var (answer, callFailure) = await worker.AskAsync(call, deadline, options.Timeout);
                 if (callFailure is not null)
                 {

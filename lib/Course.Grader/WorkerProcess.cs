@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.IO.Pipes;
 using System.Text;
 
 namespace Course.Grading;

@@ -62,9 +62,9 @@ public class ClassGradingTests
     [InlineData("wrong-shapes", "4.2a", "expected shape [3, 6], got [6, 3]")]
     [InlineData("nan-results", "4.2a", "result has NaN at [0, 0]")]
     [InlineData("leftover-test-calls", "4.2a", "line 19, 20 ignored")]
-    
-    
-    
+
+
+
     [InlineData("duplicated-cell", "4.2a", "appears 2 times")]
     [InlineData("deleted-cell", "4.2a", "exercise cell 4.2a not found")]
     [InlineData("renamed-cell", "4.2a", "exercise cell 4.2a not found")]

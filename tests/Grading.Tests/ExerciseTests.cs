@@ -108,6 +108,25 @@ public class ExerciseTests
         Assert.Contains(report.Cases, c => c.Message.Contains("sums to", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_notebook_check_refuses_a_same_purpose_library_call_and_forbidden_APIs_in_compiled_code()
+    {
+        ExerciseReport library = Exercises.Get("4.1a").Run((Func<Tensor, int, Tensor>)((X, heads) => Heads.Split(X, heads)));
+        Assert.Equal(0, library.Score);
+        Assert.Contains("Attention.Heads.Split does this exercise's job in one call", library.Problem, StringComparison.Ordinal);
+
+        // Reached through a helper of the submission, not in the function itself.
+        static int Helper() => System.IO.File.Exists("/etc/hostname") ? 1 : 0;
+        ExerciseReport files = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv) + (Helper() * 0)));
+        Assert.Contains("System.IO.File.Exists is not allowed in an exercise (files and folders)", files.Problem, StringComparison.Ordinal);
+
+        ExerciseReport reflection = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => typeof(Tensor).GetMethods().Length > 0 ? h / (n / kv) : 0));
+        Assert.Contains("is not allowed in an exercise (reflection)", reflection.Problem, StringComparison.Ordinal);
+
+        // The same function without the forbidden part passes.
+        Assert.Equal(Exercises.Get("4.5a").Points, Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv))).Score);
+    }
+
     private static (ExerciseReport Report, string Printed) Check(Exercise exercise, string cell)
     {
         CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "test_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(2));
