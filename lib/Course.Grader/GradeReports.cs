@@ -7,7 +7,7 @@ using Attention;
 namespace Course.Grading;
 
 /// <summary>
-/// Writes the outputs of a grading run into one folder: gradebook.csv (student, exercise, points, max, status),
+/// Writes the outputs of a grading run into one folder: gradebook.csv (student, exercise, points, max, status), lms.csv,
 /// feedback/&lt;student&gt;.md, and results/&lt;student&gt;/results.json in Gradescope's format.
 /// </summary>
 public static class GradeReports
@@ -19,6 +19,7 @@ public static class GradeReports
     {
         Directory.CreateDirectory(outputFolder);
         File.WriteAllText(Path.Combine(outputFolder, "gradebook.csv"), Gradebook(results));
+        File.WriteAllText(Path.Combine(outputFolder, "lms.csv"), LmsCsv(results));
         Directory.CreateDirectory(Path.Combine(outputFolder, "feedback"));
         foreach (StudentResult student in results)
         {
@@ -38,6 +39,27 @@ public static class GradeReports
             csv.Append(Csv(g.Student)).Append(',').Append(g.ExerciseId).Append(',')
                 .Append(ExerciseReport.Format(g.Points)).Append(',').Append(ExerciseReport.Format(g.Max)).Append(',')
                 .Append(g.Status).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>
+    /// The CSV an LMS imports (Canvas, Moodle, Blackboard all take this shape): one row per student, one column per
+    /// exercise (its points), then the total.
+    /// </summary>
+    public static string LmsCsv(IEnumerable<StudentResult> results)
+    {
+        var csv = new StringBuilder("student," + string.Join(',', Exercises.All.Select(e => $"{e.Id} ({ExerciseReport.Format(e.Points)})")) + $",total ({ExerciseReport.Format(Exercises.All.Sum(e => e.Points))})\n");
+        foreach (StudentResult r in results)
+        {
+            csv.Append(Csv(r.Student));
+            foreach (Exercise e in Exercises.All)
+            {
+                csv.Append(',').Append(ExerciseReport.Format(r.Grades.Single(g => g.ExerciseId == e.Id).Points));
+            }
+
+            csv.Append(',').Append(ExerciseReport.Format(r.Score)).Append('\n');
         }
 
         return csv.ToString();

@@ -4,9 +4,36 @@ using Attention;
 using Course.Grading;
 
 // Course.Grader: grade a class of notebook submissions.
-//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]
+//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]
+//   grade-one <submission> <results.json>   one student (Gradescope's run_autograder calls this)
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
 //   sync-notebooks [--check]       (from the repo root) rewrite the exercise cells of notebooks/ from lib/Attention.Exercises
+//   release <DIR>                  (from the repo root) write the student release: no reference answers
+//   gradescope <DIR>               (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
+
+if (args.Length == 2 && args[0] == "release")
+{
+    StudentRelease.Write(Directory.GetCurrentDirectory(), Path.GetFullPath(args[1]));
+    Console.WriteLine($"student release written to {Path.GetFullPath(args[1])} (no reference answers; open it in VS Code and Run All)");
+    return 0;
+}
+
+if (args.Length == 2 && args[0] == "gradescope")
+{
+    string zip = GradescopePackage.Build(Path.GetFullPath("lib/Course.Grader/Course.Grader.csproj"), Path.GetFullPath(args[1]));
+    Console.WriteLine($"Gradescope autograder: {zip} (upload it as the assignment's autograder)");
+    return 0;
+}
+
+if (args.Length == 3 && args[0] == "grade-one")
+{
+    string folder = Path.GetFullPath(args[1]);
+    StudentResult one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[2]))!);
+    File.WriteAllText(args[2], GradeReports.GradescopeJson(one));
+    Console.WriteLine($"{ExerciseReport.Format(one.Score)} / {ExerciseReport.Format(Exercises.All.Sum(e => e.Points))} points; results in {args[2]}");
+    return 0;
+}
 
 if (args.Length > 0 && args[0] == "sync-notebooks")
 {
@@ -24,13 +51,20 @@ if (args.Length > 0 && args[0] == "sync-notebooks")
 
 if (args.Length < 2 || args[0] is not ("grade" or "bench"))
 {
-    Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N]");
+    Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]");
+    Console.Error.WriteLine("       Course.Grader grade-one <submission-folder> <results.json>");
+    Console.Error.WriteLine("       Course.Grader release <DIR> | gradescope <DIR> | sync-notebooks [--check]");
     Console.Error.WriteLine("       Course.Grader bench <copies> [--out DIR]");
     return 2;
 }
 
 GradingOptions options = GradingOptions.Default;
 string? output = null;
+if (args.Contains("--allow-library"))
+{
+    options = options with { AllowLibrary = true };
+}
+
 for (int k = 2; k + 1 < args.Length; k += 2)
 {
     string value = args[k + 1];
@@ -69,7 +103,7 @@ if (!Directory.Exists(submissions))
 
 output ??= Path.Combine("artifacts", "grading", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submissions))));
 var clock = Stopwatch.StartNew();
-IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options);
+IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options, Path.GetFullPath(output));
 clock.Stop();
 GradeReports.Write(output, results);
 double max = Exercises.All.Sum(e => e.Points);

@@ -28,6 +28,22 @@ public class ClassGradingTests
     }
 
     [Fact]
+    public async Task The_LMS_csv_has_a_row_per_student_a_column_per_exercise_and_the_total()
+    {
+        IReadOnlyList<StudentResult> results = await GradedClass.GetAsync();
+        string[] rows = File.ReadAllText(Path.Combine(GradedClass.Output, "lms.csv")).TrimEnd('\n').Split('\n');
+
+        Assert.Equal(results.Count + 1, rows.Length);
+        Assert.Equal(Exercises.All.Count + 2, rows[0].Split(',').Length);
+        foreach (StudentResult r in results)
+        {
+            string[] cells = rows.Single(row => row.StartsWith(r.Student + ",", StringComparison.Ordinal)).Split(',');
+            Assert.Equal(r.Score, double.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(r.Score, cells[1..^1].Sum(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)), 6);
+        }
+    }
+
+    [Fact]
     public async Task Every_student_gets_feedback_and_a_gradescope_results_json()
     {
         IReadOnlyList<StudentResult> results = await GradedClass.GetAsync();

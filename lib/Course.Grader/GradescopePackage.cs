@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.IO.Compression;
+
+namespace Course.Grading;
+
+/// <summary>
+/// A Gradescope autograder: <c>setup.sh</c> and <c>run_autograder</c> at the root of a zip, with the published grader
+/// beside them. Gradescope unpacks it into /autograder/source, runs setup.sh once, then for each submission
+/// run_autograder, which grades /autograder/submission into /autograder/results/results.json. AUTOGRADER_ROOT moves
+/// the whole layout elsewhere (the tests use a temporary folder).
+/// </summary>
+public static class GradescopePackage
+{
+    /// <summary>setup.sh: the .NET 10 runtime from the distribution's packages when it is missing.</summary>
+    public const string Setup = """
+        #!/usr/bin/env bash
+        # Gradescope runs this once when it builds the autograder image.
+        set -euo pipefail
+        if ! command -v dotnet >/dev/null || ! dotnet --list-runtimes | grep -q 'Microsoft.NETCore.App 10\.'; then
+          apt-get update
+          apt-get install -y dotnet-runtime-10.0
+        fi
+        # unshare (util-linux) lets the grader isolate each submission's worker; it is part of every Ubuntu image.
+        command -v unshare >/dev/null || apt-get install -y util-linux
+
+        """;
+
+    /// <summary>run_autograder: grade the one submission, write results.json.</summary>
+    public const string RunAutograder = """
+        #!/usr/bin/env bash
+        # Gradescope runs this for every submission; AUTOGRADER_ROOT (default /autograder) is where its layout is.
+        set -u
+        root="${AUTOGRADER_ROOT:-/autograder}"
+        mkdir -p "$root/results"
+        exec dotnet "$root/source/grader/Course.Grader.dll" grade-one "$root/submission" "$root/results/results.json"
+
+        """;
+
+    /// <summary>Builds the package of the grader project at <paramref name="graderProject"/> into <paramref name="target"/>; returns the zip's path.</summary>
+    public static string Build(string graderProject, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        string source = Path.Combine(target, "source");
+        Directory.CreateDirectory(source);
+        var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "publish", graderProject, "-c", "Release", "-o", Path.Combine(source, "grader"), "--nologo", "-v", "q" })
+        {
+            publish.ArgumentList.Add(a);
+        }
+
+        using (Process p = Process.Start(publish)!)
+        {
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"dotnet publish {graderProject} failed: {output}");
+            }
+        }
+
+        // The reference answers are not needed to grade: they stay out of the package.
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(source, "grader"), "Course.Solutions.*"))
+        {
+            File.Delete(file);
+        }
+
+        File.WriteAllText(Path.Combine(source, "setup.sh"), Setup.ReplaceLineEndings("\n"));
+        File.WriteAllText(Path.Combine(source, "run_autograder"), RunAutograder.ReplaceLineEndings("\n"));
+        foreach (string script in new[] { "setup.sh", "run_autograder" })
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path.Combine(source, script), (UnixFileMode)0b111_101_101);
+            }
+        }
+
+        string zip = Path.Combine(target, "autograder.zip");
+        ZipFile.CreateFromDirectory(source, zip);
+        return zip;
+    }
+}

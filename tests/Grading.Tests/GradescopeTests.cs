@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Attention;
+using Course.Grading;
+using Course.Solutions;
+
+namespace Grading.Tests;
+
+/// <summary>
+/// The Gradescope package, built by the same code as <c>Course.Grader gradescope DIR</c>, unpacked into a simulated
+/// /autograder layout (a temporary folder as AUTOGRADER_ROOT) and run on sample students by its own run_autograder.
+/// </summary>
+public class GradescopeTests
+{
+    [Fact]
+    public async Task The_package_grades_one_submission_into_results_json_in_the_autograder_layout()
+    {
+        string root = Directory.CreateTempSubdirectory("course-gradescope-").FullName;
+        string zip = GradescopePackage.Build(Path.Combine(RepositoryRoot(), "lib", "Course.Grader", "Course.Grader.csproj"), Path.Combine(root, "package"));
+        using (ZipArchive archive = ZipFile.OpenRead(zip))
+        {
+            Assert.Contains(archive.Entries, e => e.FullName == "setup.sh");
+            Assert.Contains(archive.Entries, e => e.FullName == "run_autograder");
+            Assert.DoesNotContain(archive.Entries, e => e.Name.StartsWith("Course.Solutions", StringComparison.Ordinal));
+        }
+
+        double full = Exercises.All.Sum(e => e.Points);
+        var partial = Exercises.All.Take(3).Select(e => e.Id).ToHashSet();
+        double partialPoints = Exercises.All.Where(e => partial.Contains(e.Id)).Sum(e => e.Points);
+        foreach (var (name, answer, expected) in new (string, Func<Exercise, string?>, double)[]
+                 {
+                     ("complete", e => ReferenceAnswers.Code(e.Id), full),
+                     ("partial", e => partial.Contains(e.Id) ? ReferenceAnswers.Code(e.Id) : null, partialPoints),
+                 })
+        {
+            string autograder = Path.Combine(root, name, "autograder");
+            ZipFile.ExtractToDirectory(zip, Path.Combine(autograder, "source"));
+            NotebookCells.WriteSubmission(Path.Combine(autograder, "submission"), answer);
+
+            var run = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            run.ArgumentList.Add(Path.Combine(autograder, "source", "run_autograder"));
+            run.Environment["AUTOGRADER_ROOT"] = autograder;
+            using Process p = Process.Start(run)!;
+            string output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(p.ExitCode == 0, output);
+
+            using JsonDocument results = JsonDocument.Parse(File.ReadAllText(Path.Combine(autograder, "results", "results.json")));
+            Assert.Equal(expected, results.RootElement.GetProperty("score").GetDouble());
+            Assert.Equal(Exercises.All.Count, results.RootElement.GetProperty("tests").GetArrayLength());
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Course.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir!.FullName;
+    }
+}
