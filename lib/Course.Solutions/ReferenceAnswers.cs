@@ -26,6 +26,31 @@ public static class ReferenceAnswers
                 return bytesPerToken * tokens;
             }
             """,
+        ["4.5d"] =
+            """
+            Tensor PackedMqa(int[] tokens, int vocab, int dK)
+            {
+                int n = tokens.Length;
+                var packed = new Tensor(3, n, dK);
+                float gain = 10 * MathF.Sqrt(dK);                      // a margin of 10 after the 1/sqrt(d_k) scale
+                // The nearest two points of the circle differ in cosine by 1 - cos(2pi/vocab): scale the token query by its inverse.
+                float tokenGain = vocab > 1 ? gain / (1 - MathF.Cos(2 * MathF.PI / vocab)) : gain;
+                for (int j = 0; j < n; j++)
+                {
+                    float theta = 2 * MathF.PI * tokens[j] / vocab;
+                    packed[0, j, 0] = j;                                   // k_j = (j, j^2, cos, sin, 0, ...)
+                    packed[0, j, 1] = j * j;
+                    packed[0, j, 2] = MathF.Cos(theta);
+                    packed[0, j, 3] = MathF.Sin(theta);
+                    packed[1, j, 0] = gain * 2 * (j - 1);                  // q_i . k_j = gain ((i-1)^2 - (j-(i-1))^2) + a row constant
+                    packed[1, j, 1] = -gain;
+                    packed[2, j, 2] = tokenGain * MathF.Cos(theta);        // q_i . k_j = tokenGain cos(theta_j - theta_i)
+                    packed[2, j, 3] = tokenGain * MathF.Sin(theta);
+                }
+
+                return packed;
+            }
+            """,
         ["4.5c"] =
             """
             Tensor RepeatKv(Tensor kv, int nRep)

@@ -127,6 +127,34 @@ public class ExerciseTests
         Assert.Equal(Exercises.Get("4.5a").Points, Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv))).Score);
     }
 
+    [Fact]
+    public void The_packed_key_exercise_is_judged_by_what_the_heads_do()
+    {
+        Exercise packed = Exercises.Get("4.5d");
+        // One-hot positions in the key: the previous-token head works only while positions fit in d_k, so it fails.
+        ExerciseReport oneHot = packed.Run((Func<int[], int, int, Tensor>)((tokens, vocab, dK) =>
+        {
+            var t = new Tensor(3, tokens.Length, dK);
+            for (int j = 0; j < tokens.Length; j++)
+            {
+                if (j < dK)
+                {
+                    t[0, j, j] = 1;
+                }
+
+                if (j >= 1 && j - 1 < dK)
+                {
+                    t[1, j, j - 1] = 100;
+                }
+            }
+
+            return t;
+        }));
+        Assert.Equal(0, oneHot.PassedCount);
+        Assert.Contains("previous-token score", oneHot.Cases[0].Message, StringComparison.Ordinal);
+        Assert.Contains("[3, 10, 4]", packed.Run((Func<int[], int, int, Tensor>)((tokens, vocab, dK) => new Tensor(2, tokens.Length, dK))).Cases[0].Message, StringComparison.Ordinal);
+    }
+
     private static (ExerciseReport Report, string Printed) Check(Exercise exercise, string cell)
     {
         CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "test_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(2));

@@ -33,7 +33,54 @@ internal static class GroupedQueryExercises
             Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
             Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
             Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453)),
+
+        new Exercise<Func<int[], int, int, Tensor>>(
+            "4.5d", "One shared key head for two jobs", 3, "04.5",
+            "Tensor PackedMqa(int[] tokens, int vocab, int dK)",
+            "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head, [2] those of a same-token head; with d_k = 4 one-hot codes do not fit: pack them.",
+            [],
+            Packed("the cat sat on the mat because it was tired: n = 10, 9 words, d_k = 4", [0, 1, 2, 3, 0, 4, 5, 6, 7, 8], 9, 4),
+            Packed("a repeating sentence, n = 16, 5 words, d_k = 4", [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 5, 4),
+            Packed("two words only, n = 12, d_k = 4", [0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0], 2, 4),
+            Packed("one token repeated, n = 6, 1 word, d_k = 6", [0, 0, 0, 0, 0, 0], 1, 6)),
     ];
+
+    // Judged by what the construction does, not by its numbers: any packing whose two heads, under a causal mask,
+    // put > 0.99 of each row on the previous position and on the keys holding the query's own token passes.
+    private static GradedCase Packed(string name, int[] tokens, int vocab, int dK)
+    {
+        string hint = "give the shared key two coordinates for the position, (j, j²), and two for the token, a point on a circle; each query reads only its own coordinates, with a gain large enough for a clear margin.";
+        return Cases.Single(name, () => [tokens.Clone(), vocab, dK], hint, (output, _) =>
+        {
+            int n = tokens.Length;
+            if (output is not Tensor packed || !packed.Shape.AsSpan().SequenceEqual([3, n, dK]))
+            {
+                return $"expected a tensor of shape [3, {n}, {dK}], got {(output is Tensor t ? t.ShapeText : Cases.Describe(output))}";
+            }
+
+            if (Array.FindIndex(packed.Data, v => !float.IsFinite(v)) is int bad and >= 0)
+            {
+                return $"the result has {packed.Data[bad]} at {Cases.IndexText(packed, bad)}";
+            }
+
+            var K = new Tensor(packed.Data[..(n * dK)], 1, 1, n, dK);
+            var Q = new Tensor(packed.Data[(n * dK)..], 1, 2, n, dK);
+            Tensor W = ScaledDotProductAttention.ForwardWithWeights(Q, K, new Tensor(1, 1, n, 1), causal: CausalAlignment.TopLeft).Weights!;
+            var previous = new Tensor(W.Data[..(n * n)], n, n);
+            double previousScore = Diagnostics.PreviousTokenScore(previous), sameScore = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    sameScore += tokens[j] == tokens[i] ? W[0, 1, i, j] : 0;
+                }
+            }
+
+            sameScore /= n;
+            return previousScore > 0.99 && sameScore > 0.99 ? null
+                : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2]); both must exceed 0.99";
+        });
+    }
 
     // One call per query head; the first wrong head is reported.
     private static GradedCase KvHeads(string name, int nHeads, int nKvHeads)
