@@ -169,7 +169,8 @@ public static class Plots
                 hover[i][j] = $"q{i} {yLabels[i]} → k{j} {xLabels[j]}";
             }
         }
-        // Numeric positions with token tick labels: a repeated token must not merge two columns.
+        // Numeric positions with token tick labels: a repeated token must not merge two columns. Plotly.NET.CSharp's
+        // Heatmap takes non-nullable z, so it gets zeros of the right shape and the trace's z is then set to z with gaps.
         var zPlaceholder = new double[L][];
         for (var i = 0; i < L; i++)
             zPlaceholder[i] = new double[S];
@@ -230,7 +231,7 @@ public static class Plots
                     $"Series '{name}' has {values?.Length ?? 0} values; expected {n} (one per entry of {xArgument}).", nameof(series));
     }
 
-    // plotly.js draws NaN as a gap; the JSON writer turns it into null.
+    // plotly.js draws a value that is not a finite number as a gap.
     private static double Finite(double v) => double.IsFinite(v) ? v : double.NaN;
 
     // Tall enough that every token label stays readable.
