@@ -1,0 +1,265 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Attention.Kernels;
+
+/// <summary>
+/// Exact attention, fast: the FlashAttention-2 algorithm of <see cref="FlashAttention"/> (online softmax over key
+/// tiles, the output kept unnormalised and divided once) with the two tile products as register-blocked SIMD
+/// micro-kernels, causal tiles that are fully masked skipped, and the (batch, head, query block) work items spread
+/// over threads. Same semantics as <see cref="ScaledDotProductAttention.Forward"/> for what it accepts: grouped-query
+/// K/V (query head h reads KV head h / (Hq / Hkv)), no mask or top-left / bottom-right causal alignment, any scale;
+/// a query row with no visible key returns zeros. For arbitrary boolean masks or additive biases, use the reference.
+/// </summary>
+public static class TiledAttention
+{
+    private const int Lanes = 8;        // floats per Vector256
+    private const int RowBlock = 4;     // query rows per micro-kernel
+
+    [ThreadStatic]
+    private static Workspace? workspace;
+
+    /// <summary>softmax(scale · Q Kᵀ + causal mask) V.</summary>
+    /// <param name="Q">[B, Hq, L, E] queries.</param>
+    /// <param name="K">[B, Hkv, S, E] keys; Hkv divides Hq.</param>
+    /// <param name="V">[B, Hkv, S, Ev] values.</param>
+    /// <param name="causal">Causal alignment, or null for none.</param>
+    /// <param name="scale">Logit scale; default 1/√E.</param>
+    /// <param name="blockRows">Query rows per work item (Br).</param>
+    /// <param name="blockKeys">Keys per tile (Bc); rounded up to a multiple of 16.</param>
+    /// <param name="threads">Threads to use; default all processors.</param>
+    /// <returns>[B, Hq, L, Ev].</returns>
+    public static Tensor Forward(Tensor Q, Tensor K, Tensor V, CausalAlignment? causal = null, float? scale = null,
+        int blockRows = 64, int blockKeys = 128, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(Q);
+        ArgumentNullException.ThrowIfNull(K);
+        ArgumentNullException.ThrowIfNull(V);
+        Shapes.Require(Q, nameof(Q), "[B, Hq, L, E]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
+        int B = Q.Dim(0), Hq = Q.Dim(1), L = Q.Dim(2), E = Q.Dim(3);
+        Shapes.Require(K, nameof(K), "[B, Hkv, S, E]", B, Shapes.Any, Shapes.Any, E);
+        int Hkv = K.Dim(1), S = K.Dim(2);
+        Shapes.Require(V, nameof(V), "[B, Hkv, S, Ev]", B, Hkv, S, Shapes.Any);
+        int Ev = V.Dim(3);
+        if (Hkv == 0 || Hq % Hkv != 0)
+        {
+            throw new ArgumentException($"K: the KV heads (axis 1, {Hkv}) must divide the query heads of Q ({Hq}).", nameof(K));
+        }
+
+        Shapes.RequirePositive(blockRows, nameof(blockRows));
+        Shapes.RequirePositive(blockKeys, nameof(blockKeys));
+        int Bc = (blockKeys + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+        int Br = (blockRows + RowBlock - 1) / RowBlock * RowBlock;
+        float s = scale ?? 1f / MathF.Sqrt(E);
+        int offset = causal switch { CausalAlignment.TopLeft => 0, CausalAlignment.BottomRight => S - L, _ => int.MaxValue };
+        var O = new Tensor(B, Hq, L, Ev);
+        int qBlocks = (L + Br - 1) / Br, group = Hq / Hkv;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount };
+        Parallel.For(0, B * Hq * qBlocks, options, item =>
+        {
+            int qb = item % qBlocks, h = item / qBlocks % Hq, b = item / qBlocks / Hq;
+            workspace ??= new Workspace();
+            workspace.Ensure(Br, Bc, E, Ev);
+            Block(Q, K, V, O, workspace, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
+        });
+        return O;
+    }
+
+    // One (batch, query head, query block): the online softmax over the key tiles this block can see.
+    private static void Block(Tensor Q, Tensor K, Tensor V, Tensor O, Workspace w, int b, int h, int kv, int i0, int rows,
+        int S, int E, int Ev, int Bc, float scale, int offset)
+    {
+        int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock;
+        int EvPadded = (Ev + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+        Span<float> q = w.Q.AsSpan(0, rowsPadded * E), acc = w.O.AsSpan(0, rowsPadded * EvPadded);
+        q.Clear();
+        acc.Clear();
+        TensorPrimitives.Multiply(Q.Data.AsSpan(Q.Offset(b, h, i0, 0), rows * E), scale, q);
+        Span<float> m = w.M.AsSpan(0, rowsPadded), l = w.L.AsSpan(0, rowsPadded);
+        m.Fill(float.NegativeInfinity);
+        l.Clear();
+
+        // Keys a causal block can see end at i0 + rows − 1 + offset: later tiles are skipped, not computed.
+        long lastVisible = offset == int.MaxValue ? S - 1 : Math.Min(S - 1, (long)i0 + rows - 1 + offset);
+        for (int j0 = 0; j0 <= lastVisible; j0 += Bc)
+        {
+            int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
+            LoadTile(K, V, w, b, kv, j0, cols, E, Ev, EvPadded, Bc);
+            Scores(w, rowsPadded, E, Bc);
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> score = w.S.AsSpan(r * Bc, Bc);
+                long visible = offset == int.MaxValue ? cols : Math.Clamp((long)i0 + r + offset - j0 + 1, 0, cols);
+                score[(int)visible..].Fill(float.NegativeInfinity);
+                if (visible == 0)
+                {
+                    score.Clear();          // nothing visible in this tile: p = 0, the running state stays
+                    continue;
+                }
+
+                float mNew = Math.Max(m[r], TensorPrimitives.Max(score[..(int)visible]));
+                float alpha = float.IsNegativeInfinity(m[r]) ? 0 : MathF.Exp(m[r] - mNew);
+                TensorPrimitives.Subtract(score, mNew, score);
+                TensorPrimitives.Exp(score, score);
+                l[r] = (alpha * l[r]) + TensorPrimitives.Sum(score);
+                m[r] = mNew;
+                if (alpha != 1)
+                {
+                    TensorPrimitives.Multiply(acc.Slice(r * EvPadded, EvPadded), alpha, acc.Slice(r * EvPadded, EvPadded));
+                }
+            }
+
+            w.S.AsSpan(rows * Bc, (rowsPadded - rows) * Bc).Clear();
+            Accumulate(w, rowsPadded, EvPadded, Bc);
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> o = O.Data.AsSpan(O.Offset(b, h, i0 + r, 0), Ev);
+            if (l[r] > 0)
+            {
+                TensorPrimitives.Divide(acc.Slice(r * EvPadded, Ev), l[r], o);
+            }
+        }
+    }
+
+    // Kᵀ and V of one tile into the workspace, zero-padded to Bc keys (padded scores are masked; padded V rows are 0).
+    private static void LoadTile(Tensor K, Tensor V, Workspace w, int b, int kv, int j0, int cols, int E, int Ev, int EvPadded, int Bc)
+    {
+        Span<float> kt = w.Kt.AsSpan(0, E * Bc), vt = w.V.AsSpan(0, Bc * EvPadded);
+        ReadOnlySpan<float> keys = K.Data.AsSpan(K.Offset(b, kv, j0, 0), cols * E);
+        if (cols < Bc)
+        {
+            kt.Clear();
+            vt.Clear();
+        }
+
+        for (int j = 0; j < cols; j++)
+        {
+            ReadOnlySpan<float> key = keys.Slice(j * E, E);
+            for (int e = 0; e < E; e++)
+            {
+                kt[(e * Bc) + j] = key[e];
+            }
+
+            V.Data.AsSpan(V.Offset(b, kv, j0 + j, 0), Ev).CopyTo(vt.Slice(j * EvPadded, Ev));
+        }
+    }
+
+    // S[r, j] = Σ_e q[r, e] Kᵀ[e, j]: 4 rows × 16 keys per step, 8 accumulators in registers.
+    private static void Scores(Workspace w, int rows, int E, int Bc)
+    {
+        ref float q = ref MemoryMarshal.GetArrayDataReference(w.Q);
+        ref float kt = ref MemoryMarshal.GetArrayDataReference(w.Kt);
+        ref float s = ref MemoryMarshal.GetArrayDataReference(w.S);
+        for (int r = 0; r < rows; r += RowBlock)
+        {
+            for (int j = 0; j < Bc; j += 2 * Lanes)
+            {
+                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int e = 0; e < E; e++)
+                {
+                    Vector256<float> k0 = Vector256.LoadUnsafe(ref kt, (nuint)((e * Bc) + j));
+                    Vector256<float> k1 = Vector256.LoadUnsafe(ref kt, (nuint)((e * Bc) + j + Lanes));
+                    Vector256<float> q0 = Vector256.Create(Unsafe.Add(ref q, (r * E) + e));
+                    Vector256<float> q1 = Vector256.Create(Unsafe.Add(ref q, ((r + 1) * E) + e));
+                    Vector256<float> q2 = Vector256.Create(Unsafe.Add(ref q, ((r + 2) * E) + e));
+                    Vector256<float> q3 = Vector256.Create(Unsafe.Add(ref q, ((r + 3) * E) + e));
+                    a00 = Vector256.FusedMultiplyAdd(q0, k0, a00);
+                    a01 = Vector256.FusedMultiplyAdd(q0, k1, a01);
+                    a10 = Vector256.FusedMultiplyAdd(q1, k0, a10);
+                    a11 = Vector256.FusedMultiplyAdd(q1, k1, a11);
+                    a20 = Vector256.FusedMultiplyAdd(q2, k0, a20);
+                    a21 = Vector256.FusedMultiplyAdd(q2, k1, a21);
+                    a30 = Vector256.FusedMultiplyAdd(q3, k0, a30);
+                    a31 = Vector256.FusedMultiplyAdd(q3, k1, a31);
+                }
+
+                a00.StoreUnsafe(ref s, (nuint)((r * Bc) + j));
+                a01.StoreUnsafe(ref s, (nuint)((r * Bc) + j + Lanes));
+                a10.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j));
+                a11.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j + Lanes));
+                a20.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j));
+                a21.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j + Lanes));
+                a30.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j));
+                a31.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j + Lanes));
+            }
+        }
+    }
+
+    // O[r, c] += Σ_j P[r, j] V[j, c]: 4 rows × 16 output features per step, accumulated in registers over the tile.
+    private static void Accumulate(Workspace w, int rows, int EvPadded, int Bc)
+    {
+        ref float p = ref MemoryMarshal.GetArrayDataReference(w.S);
+        ref float v = ref MemoryMarshal.GetArrayDataReference(w.V);
+        ref float o = ref MemoryMarshal.GetArrayDataReference(w.O);
+        for (int r = 0; r < rows; r += RowBlock)
+        {
+            for (int c = 0; c < EvPadded; c += 2 * Lanes)
+            {
+                ref float o0 = ref Unsafe.Add(ref o, (r * EvPadded) + c);
+                ref float o1 = ref Unsafe.Add(ref o0, EvPadded);
+                ref float o2 = ref Unsafe.Add(ref o1, EvPadded);
+                ref float o3 = ref Unsafe.Add(ref o2, EvPadded);
+                Vector256<float> a00 = Vector256.LoadUnsafe(ref o0), a01 = Vector256.LoadUnsafe(ref o0, Lanes);
+                Vector256<float> a10 = Vector256.LoadUnsafe(ref o1), a11 = Vector256.LoadUnsafe(ref o1, Lanes);
+                Vector256<float> a20 = Vector256.LoadUnsafe(ref o2), a21 = Vector256.LoadUnsafe(ref o2, Lanes);
+                Vector256<float> a30 = Vector256.LoadUnsafe(ref o3), a31 = Vector256.LoadUnsafe(ref o3, Lanes);
+                for (int j = 0; j < Bc; j++)
+                {
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref v, (nuint)((j * EvPadded) + c));
+                    Vector256<float> v1 = Vector256.LoadUnsafe(ref v, (nuint)((j * EvPadded) + c + Lanes));
+                    Vector256<float> p0 = Vector256.Create(Unsafe.Add(ref p, (r * Bc) + j));
+                    Vector256<float> p1 = Vector256.Create(Unsafe.Add(ref p, ((r + 1) * Bc) + j));
+                    Vector256<float> p2 = Vector256.Create(Unsafe.Add(ref p, ((r + 2) * Bc) + j));
+                    Vector256<float> p3 = Vector256.Create(Unsafe.Add(ref p, ((r + 3) * Bc) + j));
+                    a00 = Vector256.FusedMultiplyAdd(p0, v0, a00);
+                    a01 = Vector256.FusedMultiplyAdd(p0, v1, a01);
+                    a10 = Vector256.FusedMultiplyAdd(p1, v0, a10);
+                    a11 = Vector256.FusedMultiplyAdd(p1, v1, a11);
+                    a20 = Vector256.FusedMultiplyAdd(p2, v0, a20);
+                    a21 = Vector256.FusedMultiplyAdd(p2, v1, a21);
+                    a30 = Vector256.FusedMultiplyAdd(p3, v0, a30);
+                    a31 = Vector256.FusedMultiplyAdd(p3, v1, a31);
+                }
+
+                a00.StoreUnsafe(ref o0);
+                a01.StoreUnsafe(ref o0, Lanes);
+                a10.StoreUnsafe(ref o1);
+                a11.StoreUnsafe(ref o1, Lanes);
+                a20.StoreUnsafe(ref o2);
+                a21.StoreUnsafe(ref o2, Lanes);
+                a30.StoreUnsafe(ref o3);
+                a31.StoreUnsafe(ref o3, Lanes);
+            }
+        }
+    }
+
+    // Per-thread buffers, kept between calls: a block's scaled queries, one tile's scores, Kᵀ and V, the running output.
+    private sealed class Workspace
+    {
+        public float[] Q = [], S = [], Kt = [], V = [], O = [], M = [], L = [];
+
+        public void Ensure(int Br, int Bc, int E, int Ev)
+        {
+            int EvPadded = (Ev + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+            Grow(ref Q, Br * E);
+            Grow(ref S, Br * Bc);
+            Grow(ref Kt, E * Bc);
+            Grow(ref V, Bc * EvPadded);
+            Grow(ref O, Br * EvPadded);
+            Grow(ref M, Br);
+            Grow(ref L, Br);
+        }
+
+        private static void Grow(ref float[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = new float[length];
+            }
+        }
+    }
+}
