@@ -17,6 +17,7 @@ public static class TiledAttention
 {
     private const int Lanes = 8;        // floats per Vector256
     private const int RowBlock = 4;     // query rows per micro-kernel
+    private const int DecodeRows = 8;   // fewer query rows than this: scores as dot products, no transposed K
 
     [ThreadStatic]
     private static Workspace? workspace;
@@ -57,18 +58,21 @@ public static class TiledAttention
         var O = new Tensor(B, Hq, L, Ev);
         int qBlocks = (L + Br - 1) / Br, group = Hq / Hkv;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount };
+        // Many query rows reuse each key: transpose K once ([E, S] per KV head, zero-padded to whole tiles) so the score
+        // tile is a broadcast-FMA product. A few rows (decode) read each key once: dot products on K as it is.
+        var keys = L >= DecodeRows ? KeysTransposed(K, Bc, options) : null;
         Parallel.For(0, B * Hq * qBlocks, options, item =>
         {
             int qb = item % qBlocks, h = item / qBlocks % Hq, b = item / qBlocks / Hq;
             workspace ??= new Workspace();
             workspace.Ensure(Br, Bc, E, Ev);
-            Block(Q, K, V, O, workspace, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
+            Block(Q, K, V, keys, O, workspace, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
         });
         return O;
     }
 
     // One (batch, query head, query block): the online softmax over the key tiles this block can see.
-    private static void Block(Tensor Q, Tensor K, Tensor V, Tensor O, Workspace w, int b, int h, int kv, int i0, int rows,
+    private static void Block(Tensor Q, Tensor K, Tensor V, TransposedKeys? keys, Tensor O, Workspace w, int b, int h, int kv, int i0, int rows,
         int S, int E, int Ev, int Bc, float scale, int offset)
     {
         int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock;
@@ -86,8 +90,19 @@ public static class TiledAttention
         for (int j0 = 0; j0 <= lastVisible; j0 += Bc)
         {
             int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
-            LoadTile(K, V, w, b, kv, j0, cols, E, Ev, EvPadded, Bc);
-            Scores(w, rowsPadded, E, Bc);
+            if (keys is not null)
+            {
+                Scores(w, keys.Data, keys.Offset(b, kv, E) + j0, keys.Stride, rowsPadded, E, Bc);
+            }
+            else
+            {
+                DotScores(w, K.Data, K.Offset(b, kv, j0, 0), rowsPadded, cols, E, Bc);
+            }
+
+            // V rows are read in place when their width is whole vectors; otherwise copied zero-padded.
+            (float[] values, int valueStart, int valueStride) = Ev == EvPadded
+                ? (V.Data, V.Offset(b, kv, j0, 0), Ev)
+                : (PaddedValues(V, w, b, kv, j0, cols, Ev, EvPadded), 0, EvPadded);
             for (int r = 0; r < rows; r++)
             {
                 Span<float> score = w.S.AsSpan(r * Bc, Bc);
@@ -112,7 +127,7 @@ public static class TiledAttention
             }
 
             w.S.AsSpan(rows * Bc, (rowsPadded - rows) * Bc).Clear();
-            Accumulate(w, rowsPadded, EvPadded, Bc);
+            Accumulate(w, values, valueStart, valueStride, rowsPadded, EvPadded, cols, Bc);
         }
 
         for (int r = 0; r < rows; r++)
@@ -125,34 +140,66 @@ public static class TiledAttention
         }
     }
 
-    // Kᵀ and V of one tile into the workspace, zero-padded to Bc keys (padded scores are masked; padded V rows are 0).
-    private static void LoadTile(Tensor K, Tensor V, Workspace w, int b, int kv, int j0, int cols, int E, int Ev, int EvPadded, int Bc)
+    // V rows of one tile, zero-padded to whole vectors, for a value width that is not a multiple of 16.
+    private static float[] PaddedValues(Tensor V, Workspace w, int b, int kv, int j0, int cols, int Ev, int EvPadded)
     {
-        Span<float> kt = w.Kt.AsSpan(0, E * Bc), vt = w.V.AsSpan(0, Bc * EvPadded);
-        ReadOnlySpan<float> keys = K.Data.AsSpan(K.Offset(b, kv, j0, 0), cols * E);
-        if (cols < Bc)
-        {
-            kt.Clear();
-            vt.Clear();
-        }
-
+        Span<float> vt = w.V.AsSpan(0, cols * EvPadded);
+        vt.Clear();
         for (int j = 0; j < cols; j++)
         {
-            ReadOnlySpan<float> key = keys.Slice(j * E, E);
-            for (int e = 0; e < E; e++)
-            {
-                kt[(e * Bc) + j] = key[e];
-            }
-
             V.Data.AsSpan(V.Offset(b, kv, j0 + j, 0), Ev).CopyTo(vt.Slice(j * EvPadded, Ev));
+        }
+
+        return w.V;
+    }
+
+    private static TransposedKeys KeysTransposed(Tensor K, int Bc, ParallelOptions options)
+    {
+        int B = K.Dim(0), Hkv = K.Dim(1), S = K.Dim(2), E = K.Dim(3);
+        int stride = (S + Bc - 1) / Bc * Bc;
+        var keys = new TransposedKeys(new float[(long)B * Hkv * E * stride], stride, Hkv);
+        Parallel.For(0, B * Hkv, options, bh =>
+        {
+            ReadOnlySpan<float> source = K.Data.AsSpan(K.Offset(bh / Hkv, bh % Hkv, 0, 0), S * E);
+            Span<float> target = keys.Data.AsSpan(bh * E * stride, E * stride);
+            for (int j = 0; j < S; j++)
+            {
+                for (int e = 0; e < E; e++)
+                {
+                    target[(e * stride) + j] = source[(j * E) + e];
+                }
+            }
+        });
+        return keys;
+    }
+
+    // Kᵀ of every (batch, KV head): [E, stride] each, keys beyond S zero.
+    private sealed record TransposedKeys(float[] Data, int Stride, int KvHeads)
+    {
+        public int Offset(int b, int kv, int E) => ((b * KvHeads) + kv) * E * Stride;
+    }
+
+    // S[r, j] = q_r · k_j for a few query rows: 4 rows × 2 keys of partial sums over E, then one horizontal sum each.
+    private static void DotScores(Workspace w, float[] K, int start, int rows, int cols, int E, int Bc)
+    {
+        ReadOnlySpan<float> q = w.Q, keys = K.AsSpan(start, cols * E);
+        Span<float> s = w.S.AsSpan(0, rows * Bc);
+        s.Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> query = q.Slice(r * E, E);
+            for (int j = 0; j < cols; j++)
+            {
+                s[(r * Bc) + j] = TensorPrimitives.Dot(query, keys.Slice(j * E, E));
+            }
         }
     }
 
     // S[r, j] = Σ_e q[r, e] Kᵀ[e, j]: 4 rows × 16 keys per step, 8 accumulators in registers.
-    private static void Scores(Workspace w, int rows, int E, int Bc)
+    private static void Scores(Workspace w, float[] keysT, int start, int stride, int rows, int E, int Bc)
     {
         ref float q = ref MemoryMarshal.GetArrayDataReference(w.Q);
-        ref float kt = ref MemoryMarshal.GetArrayDataReference(w.Kt);
+        ref float kt = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(keysT), start);
         ref float s = ref MemoryMarshal.GetArrayDataReference(w.S);
         for (int r = 0; r < rows; r += RowBlock)
         {
@@ -161,8 +208,8 @@ public static class TiledAttention
                 Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
                 for (int e = 0; e < E; e++)
                 {
-                    Vector256<float> k0 = Vector256.LoadUnsafe(ref kt, (nuint)((e * Bc) + j));
-                    Vector256<float> k1 = Vector256.LoadUnsafe(ref kt, (nuint)((e * Bc) + j + Lanes));
+                    Vector256<float> k0 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j));
+                    Vector256<float> k1 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j + Lanes));
                     Vector256<float> q0 = Vector256.Create(Unsafe.Add(ref q, (r * E) + e));
                     Vector256<float> q1 = Vector256.Create(Unsafe.Add(ref q, ((r + 1) * E) + e));
                     Vector256<float> q2 = Vector256.Create(Unsafe.Add(ref q, ((r + 2) * E) + e));
@@ -190,10 +237,10 @@ public static class TiledAttention
     }
 
     // O[r, c] += Σ_j P[r, j] V[j, c]: 4 rows × 16 output features per step, accumulated in registers over the tile.
-    private static void Accumulate(Workspace w, int rows, int EvPadded, int Bc)
+    private static void Accumulate(Workspace w, float[] values, int start, int stride, int rows, int EvPadded, int cols, int Bc)
     {
         ref float p = ref MemoryMarshal.GetArrayDataReference(w.S);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(w.V);
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), start);
         ref float o = ref MemoryMarshal.GetArrayDataReference(w.O);
         for (int r = 0; r < rows; r += RowBlock)
         {
@@ -207,10 +254,10 @@ public static class TiledAttention
                 Vector256<float> a10 = Vector256.LoadUnsafe(ref o1), a11 = Vector256.LoadUnsafe(ref o1, Lanes);
                 Vector256<float> a20 = Vector256.LoadUnsafe(ref o2), a21 = Vector256.LoadUnsafe(ref o2, Lanes);
                 Vector256<float> a30 = Vector256.LoadUnsafe(ref o3), a31 = Vector256.LoadUnsafe(ref o3, Lanes);
-                for (int j = 0; j < Bc; j++)
+                for (int j = 0; j < cols; j++)
                 {
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref v, (nuint)((j * EvPadded) + c));
-                    Vector256<float> v1 = Vector256.LoadUnsafe(ref v, (nuint)((j * EvPadded) + c + Lanes));
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c));
+                    Vector256<float> v1 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c + Lanes));
                     Vector256<float> p0 = Vector256.Create(Unsafe.Add(ref p, (r * Bc) + j));
                     Vector256<float> p1 = Vector256.Create(Unsafe.Add(ref p, ((r + 1) * Bc) + j));
                     Vector256<float> p2 = Vector256.Create(Unsafe.Add(ref p, ((r + 2) * Bc) + j));
@@ -237,17 +284,16 @@ public static class TiledAttention
         }
     }
 
-    // Per-thread buffers, kept between calls: a block's scaled queries, one tile's scores, Kᵀ and V, the running output.
+    // Per-thread buffers, kept between calls: a block's scaled queries, one tile's scores, padded V rows, the running output.
     private sealed class Workspace
     {
-        public float[] Q = [], S = [], Kt = [], V = [], O = [], M = [], L = [];
+        public float[] Q = [], S = [], V = [], O = [], M = [], L = [];
 
         public void Ensure(int Br, int Bc, int E, int Ev)
         {
             int EvPadded = (Ev + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
             Grow(ref Q, Br * E);
             Grow(ref S, Br * Bc);
-            Grow(ref Kt, E * Bc);
             Grow(ref V, Bc * EvPadded);
             Grow(ref O, Br * EvPadded);
             Grow(ref M, Br);
