@@ -22,6 +22,7 @@ for (int k = 0; k + 1 < args.Length; k += 2)
         case "--sizes": sizes = [.. args[k + 1].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))]; break;
         case "--out": output = args[k + 1]; break;
         case "--memory-n": memoryN = int.Parse(args[k + 1], CultureInfo.InvariantCulture); break;
+        case "--quick": sizes = [.. sizes.Where(n => n <= int.Parse(args[k + 1], CultureInfo.InvariantCulture))]; break;
         case "--contexts": contexts = [.. args[k + 1].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))]; break;
     }
 }
@@ -65,7 +66,8 @@ foreach (int N in sizes)
             rows.Add(("reference (lib/Attention)", refMs, refExtra, MaxDiff(ScaledDotProductAttention.Forward(Q, K, V, causal: alignment), tiled)));
         }
 
-        double stdMs = Time(() => StandardAttention.Forward(Q, K, V, causal, threads), out long stdExtra);
+        // The standard algorithm takes tens of seconds per call at N ≥ 4096: one timed run there.
+        double stdMs = Time(() => StandardAttention.Forward(Q, K, V, causal, threads), out long stdExtra, runs: N >= 4096 ? 1 : 3);
         rows.Add(("standard (S in memory, MathNet)", stdMs, stdExtra, MaxDiff(StandardAttention.Forward(Q, K, V, causal, threads), tiled)));
         double tiledMs = Time(() => TiledAttention.Forward(Q, K, V, alignment, threads: threads), out long tiledExtra);
         rows.Add(("tiled (lib/Attention.Kernels)", tiledMs, tiledExtra, 0));

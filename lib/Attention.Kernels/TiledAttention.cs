@@ -33,7 +33,7 @@ public static class TiledAttention
     /// <param name="threads">Threads to use; default all processors.</param>
     /// <returns>[B, Hq, L, Ev].</returns>
     public static Tensor Forward(Tensor Q, Tensor K, Tensor V, CausalAlignment? causal = null, float? scale = null,
-        int blockRows = 64, int blockKeys = 128, int? threads = null)
+        int blockRows = 64, int blockKeys = 256, int? threads = null)
     {
         ArgumentNullException.ThrowIfNull(Q);
         ArgumentNullException.ThrowIfNull(K);
@@ -156,7 +156,8 @@ public static class TiledAttention
     private static TransposedKeys KeysTransposed(Tensor K, int Bc, ParallelOptions options)
     {
         int B = K.Dim(0), Hkv = K.Dim(1), S = K.Dim(2), E = K.Dim(3);
-        int stride = (S + Bc - 1) / Bc * Bc;
+        // Whole tiles, plus one cache line: a power-of-two row stride would put every row of a tile in the same cache sets.
+        int stride = ((S + Bc - 1) / Bc * Bc) + 16;
         var keys = new TransposedKeys(new float[(long)B * Hkv * E * stride], stride, Hkv);
         Parallel.For(0, B * Hkv, options, bh =>
         {
