@@ -16,6 +16,9 @@ public static class Exercises
             .. MergeHeadsExercises.All,
             .. HeadSpecializationExercises.All,
             .. GroupedQueryExercises.All,
+            .. CausalMaskExercises.All,
+            .. KvCacheExercises.All,
+            .. PositionalEncodingExercises.All,
         ];
         var duplicate = all.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

@@ -51,6 +51,82 @@ public static class ReferenceAnswers
                 return packed;
             }
             """,
+        ["5.1a"] =
+            """
+            Tensor ChunkMask(int queries, int keys)
+            {
+                var mask = new Tensor(queries, keys);
+                int offset = keys - queries;          // query i is position i + S - L
+                for (int i = 0; i < queries; i++)
+                {
+                    for (int j = 0; j <= i + offset && j < keys; j++)
+                    {
+                        mask[i, j] = 1;
+                    }
+                }
+
+                return mask;
+            }
+            """,
+        ["5.2a"] =
+            """
+            Tensor DecodeStep(Tensor Kcache, Tensor Vcache, Tensor q, Tensor k, Tensor v)
+            {
+                int B = q.Dim(0), H = q.Dim(1), T = q.Dim(2), d = q.Dim(3), S = Kcache.Dim(2), dv = v.Dim(3);
+                float scale = 1f / MathF.Sqrt(d);
+                var O = new Tensor(B, H, T, dv);
+                var scores = new float[S + T];
+                for (int b = 0; b < B; b++)
+                {
+                    for (int h = 0; h < H; h++)
+                    {
+                        for (int t = 0; t < T; t++)
+                        {
+                            int visible = S + t + 1;          // every cached key, and the new keys 0..t
+                            for (int j = 0; j < visible; j++)
+                            {
+                                var key = j < S ? Kcache.Row(b, h, j) : k.Row(b, h, j - S);
+                                scores[j] = scale * TensorPrimitives.Dot(q.Row(b, h, t), key);
+                            }
+
+                            Span<float> w = scores.AsSpan(0, visible);
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            Span<float> o = O.Row(b, h, t);
+                            for (int j = 0; j < visible; j++)
+                            {
+                                var value = j < S ? Vcache.Row(b, h, j) : v.Row(b, h, j - S);
+                                TensorPrimitives.MultiplyAdd(value, w[j], o, o);
+                            }
+                        }
+                    }
+                }
+
+                return O;
+            }
+            """,
+        ["5.4a"] =
+            """
+            Tensor Rotate(Tensor x, int[] positions)
+            {
+                int n = x.Dim(0), d = x.Dim(1);
+                var rotated = new Tensor(n, d);
+                for (int r = 0; r < n; r++)
+                {
+                    for (int i = 0; i < d / 2; i++)
+                    {
+                        double angle = positions[r] * Math.Pow(10000, -2.0 * i / d);
+                        double cos = Math.Cos(angle), sin = Math.Sin(angle);
+                        float a = x[r, 2 * i], b = x[r, (2 * i) + 1];
+                        rotated[r, 2 * i] = (float)((a * cos) - (b * sin));
+                        rotated[r, (2 * i) + 1] = (float)((a * sin) + (b * cos));
+                    }
+                }
+
+                return rotated;
+            }
+            """,
         ["4.5c"] =
             """
             Tensor RepeatKv(Tensor kv, int nRep)
