@@ -19,6 +19,7 @@ public static class Exercises
             .. CausalMaskExercises.All,
             .. KvCacheExercises.All,
             .. PositionalEncodingExercises.All,
+            .. CrossAttentionExercises.All,
         ];
         var duplicate = all.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

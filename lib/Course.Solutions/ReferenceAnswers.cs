@@ -127,6 +127,45 @@ public static class ReferenceAnswers
                 return rotated;
             }
             """,
+        ["5.5a"] =
+            """
+            Tensor CrossAttend(Tensor Q, Tensor Kmem, Tensor Vmem, int[] memoryLengths)
+            {
+                int B = Q.Dim(0), H = Q.Dim(1), Lq = Q.Dim(2), d = Q.Dim(3), dv = Vmem.Dim(3);
+                float scale = 1f / MathF.Sqrt(d);
+                var O = new Tensor(B, H, Lq, dv);
+                for (int b = 0; b < B; b++)
+                {
+                    int real = memoryLengths[b];
+                    if (real == 0)
+                    {
+                        continue;                                // nothing to attend to: the rows stay 0
+                    }
+
+                    var w = new float[real];
+                    for (int h = 0; h < H; h++)
+                    {
+                        for (int i = 0; i < Lq; i++)
+                        {
+                            for (int j = 0; j < real; j++)
+                            {
+                                w[j] = scale * TensorPrimitives.Dot(Q.Row(b, h, i), Kmem.Row(b, h, j));
+                            }
+
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            for (int j = 0; j < real; j++)
+                            {
+                                TensorPrimitives.MultiplyAdd(Vmem.Row(b, h, j), w[j], O.Row(b, h, i), O.Row(b, h, i));
+                            }
+                        }
+                    }
+                }
+
+                return O;
+            }
+            """,
         ["4.5c"] =
             """
             Tensor RepeatKv(Tensor kv, int nRep)

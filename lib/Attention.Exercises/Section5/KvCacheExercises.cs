@@ -3,7 +3,7 @@ namespace Attention;
 /// <summary>Notebook 5.2: one decode step against a KV cache, including a chunk of several new tokens and an empty cache.</summary>
 internal static class KvCacheExercises
 {
-    private static readonly string[] Attends =
+    internal static readonly string[] Attends =
     [
         "Attention.ScaledDotProductAttention", "Attention.CachedAttention", "Attention.KvCache", "Attention.SlidingWindowKvCache",
         "Attention.Softmax", "Attention.OnlineSoftmax", "Attention.FlashAttention", "Attention.MultiHeadAttention",
