@@ -166,6 +166,48 @@ public static class ReferenceAnswers
                 return O;
             }
             """,
+        ["5.1b"] =
+            """
+            Tensor MaskedWeights(Tensor scores, int[] lengths)
+            {
+                int B = scores.Dim(0), n = scores.Dim(1);
+                var weights = new Tensor(B, n, n);
+                for (int b = 0; b < B; b++)
+                {
+                    int firstReal = n - lengths[b];            // left padding: positions 0..firstReal - 1 are padding
+                    for (int i = firstReal; i < n; i++)        // padding queries see nothing: their rows stay 0
+                    {
+                        Span<float> w = weights.Row(b, i).Slice(firstReal, i - firstReal + 1);
+                        scores.Row(b, i).Slice(firstReal, i - firstReal + 1).CopyTo(w);
+                        TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                        TensorPrimitives.Exp(w, w);
+                        TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                    }
+                }
+
+                return weights;
+            }
+            """,
+        ["5.4b"] =
+            """
+            double[] AlibiSlopes(int heads)
+            {
+                double[] PowerOfTwo(int n) => Enumerable.Range(1, n).Select(a => Math.Pow(2, -8.0 * a / n)).ToArray();
+                int p = 1;
+                while (p * 2 <= heads)
+                {
+                    p *= 2;
+                }
+
+                if (p == heads)
+                {
+                    return PowerOfTwo(heads);
+                }
+
+                // The p slopes, then every other slope of the 2p-head set (those between them), the first heads - p.
+                return [.. PowerOfTwo(p), .. PowerOfTwo(2 * p).Where((_, a) => a % 2 == 0).Take(heads - p)];
+            }
+            """,
         ["4.5c"] =
             """
             Tensor RepeatKv(Tensor kv, int nRep)

@@ -14,7 +14,42 @@ internal static class CausalMaskExercises
             Chunk("a chunk of 3 new queries after 4 cached keys: L = 3, S = 7", 3, 7),
             Chunk("one decode query against 9 keys: L = 1, S = 9", 1, 9),
             Chunk("more queries than keys, L = 5, S = 3: the first two rows see nothing", 5, 3)),
+
+        new Exercise<Func<Tensor, int[], Tensor>>(
+            "5.1b", "Causal weights of a left-padded batch", 3, "05.1",
+            "Tensor MaskedWeights(Tensor scores, int[] lengths)",
+            "scores [B, n, n] (one head); batch row b holds lengths[b] real tokens at the END (left padding). Query i may see key j when j ≤ i and j is a real token. Return the softmax over the visible keys, [B, n, n]: masked keys get weight exactly 0, and a row that sees nothing (a padding query) is all zeros.",
+            [.. KvCacheExercises.Attends],
+            Padded("no padding: plain causal weights", [5], n: 5, seed: 511),
+            Padded("left padding 2 and 0 in a batch of two", [3, 5], n: 5, seed: 512),
+            Padded("large scores: subtract the row max before exp", [4, 2], n: 6, seed: 513, sigma: 40),
+            Padded("a sequence that is all padding gives zero rows", [0, 3], n: 3, seed: 514)),
     ];
+
+    private static GradedCase Padded(string name, int[] lengths, int n, int seed, double sigma = 1) =>
+        Cases.Tensor(
+            name,
+            () =>
+            {
+                Tensor logits = Tensor.Random(seed, [lengths.Length, n, n], sigma);
+                for (int b = 0; b < lengths.Length; b++)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            if (j > i || j < n - lengths[b])
+                            {
+                                logits[b, i, j] = float.NegativeInfinity;
+                            }
+                        }
+                    }
+                }
+
+                return Softmax.LastAxis(logits);
+            },
+            () => [Tensor.Random(seed, [lengths.Length, n, n], sigma), lengths.Clone()],
+            "add −∞ to every hidden score before the softmax (never zero weights after it: the rest would no longer sum to one); a row with no visible key stays 0.");
 
     private static GradedCase Chunk(string name, int L, int S) =>
         Cases.Tensor(

@@ -14,7 +14,30 @@ internal static class PositionalEncodingExercises
             Rotated("left-padded positions 0, 0, 1, 2, 3, d = 6", 5, 6, [0, 0, 1, 2, 3], seed: 542),
             Rotated("far positions 1000..1002, d = 16", 3, 16, [1000, 1001, 1002], seed: 543),
             Relative("q at 7 and k at 3 score like q at 107 and k at 103 (only m − n matters)", 8, seed: 544)),
+
+        new Exercise<Func<int, double[]>>(
+            "5.4b", "ALiBi slopes for any number of heads", 2, "05.4",
+            "double[] AlibiSlopes(int heads)",
+            "the slope m_a of each head a = 0..heads − 1: for a power of two n, m_a = 2^(−8(a+1)/n); otherwise the slopes of the largest power of two p < heads, then every other slope of 2p, the first heads − p of them.",
+            ["Attention.Alibi"],
+            Slopes("8 heads (a power of two)", 8),
+            Slopes("12 heads", 12),
+            Slopes("an odd count: 5 heads", 5),
+            Slopes("one head", 1)),
     ];
+
+    private static GradedCase Slopes(string name, int heads) =>
+        Cases.Single(name, () => [heads], "for n not a power of two: take p = the largest power of two below n, its p slopes, then slopes 0, 2, 4, … of the 2p-head set, until there are n.", (output, _) =>
+        {
+            double[] expected = Alibi.Slopes(heads);
+            if (output is not double[] got || got.Length != heads)
+            {
+                return $"expected {heads} slopes (a double[]), got {(output is double[] d ? $"{d.Length}" : Cases.Describe(output))}";
+            }
+
+            int bad = Enumerable.Range(0, heads).FirstOrDefault(a => Math.Abs(got[a] - expected[a]) > 1e-9 * (1 + Math.Abs(expected[a])), -1);
+            return bad < 0 ? null : $"head {bad}: expected slope {expected[bad]:G6} (2^{Math.Log2(expected[bad]):G4}), got {got[bad]:G6}";
+        });
 
     private static GradedCase Rotated(string name, int n, int d, int[] positions, int seed) =>
         Cases.Tensor(
