@@ -45,12 +45,6 @@ public sealed record CallOutcome(object? Output, IReadOnlyList<object?> Argument
     public static CallOutcome Failed(Exception exception, IReadOnlyList<object?> arguments)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var chain = new List<string>();
-        for (Type? t = exception.GetType(); t is not null; t = t.BaseType)
-        {
-            chain.Add(t.FullName ?? t.Name);
-        }
-
-        return new CallOutcome(null, arguments, chain, exception.Message);
+        return new CallOutcome(null, arguments, ExceptionChain.Of(exception), exception.Message);
     }
 }

@@ -87,7 +87,7 @@ public static class Worker
         catch (Exception e)
         {
             Exception inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            return (null, new WorkerResponse(request.Id, ResponseKind.LoadFailed, null, [], Chain(inner), inner.Message));
+            return (null, new WorkerResponse(request.Id, ResponseKind.LoadFailed, null, [], Attention.ExceptionChain.Of(inner), inner.Message));
         }
     }
 
@@ -102,18 +102,7 @@ public static class Worker
         catch (Exception e)
         {
             Exception inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            return new WorkerResponse(request.Id, ResponseKind.Threw, null, arguments, Chain(inner), inner.Message);
+            return new WorkerResponse(request.Id, ResponseKind.Threw, null, arguments, Attention.ExceptionChain.Of(inner), inner.Message);
         }
-    }
-
-    private static string[] Chain(Exception e)
-    {
-        var chain = new List<string>();
-        for (Type? t = e.GetType(); t is not null; t = t.BaseType)
-        {
-            chain.Add(t.FullName ?? t.Name);
-        }
-
-        return [.. chain];
     }
 }
