@@ -24,6 +24,46 @@ internal static class Cases
             ? CompareValues(expected(), got, tolerance)
             : $"returned {Describe(output)}; expected a {typeof(T).Name}");
 
+    /// <summary>
+    /// A case comparing an array result (int[], long[], float[] or double[]) with the expected one, element by element:
+    /// integers exactly, reals within <paramref name="tolerance"/>, infinities only with the same infinity.
+    /// </summary>
+    public static GradedCase Values<T>(
+        string name, Func<T[]> expected, Func<object?[]> arguments, string hint, double tolerance = Tolerance)
+        where T : IConvertible =>
+        Single(name, arguments, hint, (output, _) => output is T[] got
+            ? CompareArrays(expected(), got, tolerance)
+            : $"returned {Describe(output)}; expected a {typeof(T).Name}[]");
+
+    /// <summary>Null when two arrays agree in length and values, else the first difference.</summary>
+    public static string? CompareArrays<T>(T[] expected, T[] actual, double tolerance)
+        where T : IConvertible
+    {
+        if (expected.Length != actual.Length)
+        {
+            return $"expected {expected.Length} values, got {actual.Length}";
+        }
+
+        for (int k = 0; k < expected.Length; k++)
+        {
+            if (expected[k] is double or float)
+            {
+                double e = expected[k].ToDouble(CultureInfo.InvariantCulture), a = actual[k].ToDouble(CultureInfo.InvariantCulture);
+                bool same = double.IsInfinity(e) ? a == e : double.IsFinite(a) && Math.Abs(a - e) <= tolerance * (1 + Math.Abs(e));
+                if (!same)
+                {
+                    return $"at [{k}]: expected {Number(e)}, got {Number(a)}";
+                }
+            }
+            else if (!EqualityComparer<T>.Default.Equals(expected[k], actual[k]))
+            {
+                return $"at [{k}]: expected {expected[k]}, got {actual[k]}";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A property case on a tensor result: <paramref name="property"/> returns null when it holds, else why not.</summary>
     public static GradedCase Property(string name, Func<object?[]> arguments, Func<Tensor, string?> property, string hint) =>
         Single(name, arguments, hint, (output, _) => output is Tensor got ? property(got) : $"returned {Describe(output)}; expected a Tensor");

@@ -8,7 +8,7 @@ public static class Exercises
 {
     private static readonly Lazy<Exercise[]> Catalog = new(() =>
     {
-        // One line per notebook; sections 5 and 6 add theirs here.
+        // One line per notebook, in course order.
         Exercise[] all =
         [
             .. HeadDimensionsExercises.All,
@@ -20,6 +20,11 @@ public static class Exercises
             .. KvCacheExercises.All,
             .. PositionalEncodingExercises.All,
             .. CrossAttentionExercises.All,
+            .. QuadraticCostExercises.All,
+            .. MemoryLayoutExercises.All,
+            .. FlashAttentionExercises.All,
+            .. SparseAttentionExercises.All,
+            .. LongContextDiagnosticsExercises.All,
         ];
         var duplicate = all.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

@@ -4,13 +4,13 @@ namespace Course.Grading;
 
 /// <summary>
 /// The values that travel between grader and worker — case arguments, results, arguments after a call — in a small
-/// tagged binary form: null, int, long, float, double, bool, string, arrays of int/float/double, and course tensors.
+/// tagged binary form: null, int, long, float, double, bool, string, arrays of int/long/float/double, and course tensors.
 /// </summary>
 public static class CaseValues
 {
     private enum Tag : byte
     {
-        Null, Int, Long, Float, Double, Bool, String, Tensor, Ints, Floats, Doubles,
+        Null, Int, Long, Float, Double, Bool, String, Tensor, Ints, Floats, Doubles, Longs,
     }
 
     /// <summary>Writes one value; throws <see cref="NotSupportedException"/> naming the type for anything else.</summary>
@@ -26,6 +26,7 @@ public static class CaseValues
             case bool v: w.Write((byte)Tag.Bool); w.Write(v); break;
             case string v: w.Write((byte)Tag.String); w.Write(v); break;
             case int[] v: w.Write((byte)Tag.Ints); w.Write(v.Length); foreach (int x in v) { w.Write(x); } break;
+            case long[] v: w.Write((byte)Tag.Longs); w.Write(v.Length); foreach (long x in v) { w.Write(x); } break;
             case float[] v: w.Write((byte)Tag.Floats); w.Write(v.Length); foreach (float x in v) { w.Write(x); } break;
             case double[] v: w.Write((byte)Tag.Doubles); w.Write(v.Length); foreach (double x in v) { w.Write(x); } break;
             case Tensor t:
@@ -62,6 +63,7 @@ public static class CaseValues
             Tag.Ints => Array(r, r.ReadInt32),
             Tag.Floats => Array(r, r.ReadSingle),
             Tag.Doubles => Array(r, r.ReadDouble),
+            Tag.Longs => Array(r, r.ReadInt64),
             Tag.Tensor => ReadTensor(r),
             _ => throw new InvalidDataException($"unknown value tag {(byte)tag}"),
         };

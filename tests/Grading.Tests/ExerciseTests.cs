@@ -156,7 +156,7 @@ public class ExerciseTests
         Assert.Contains("[3, 10, 4]", packed.Run((Func<int[], int, int, Tensor>)((tokens, vocab, dK) => new Tensor(2, tokens.Length, dK))).Cases[0].Message, StringComparison.Ordinal);
     }
 
-    private static (ExerciseReport Report, string Printed) Check(Exercise exercise, string cell)
+    internal static (ExerciseReport Report, string Printed) Check(Exercise exercise, string cell)
     {
         CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "test_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(2));
         Assert.True(compiled.Assembly is not null, string.Join("\n", compiled.Errors));
