@@ -6,6 +6,7 @@ namespace Grading.Tests;
 /// The graded cases can fail: for each newer exercise, a common mistake compiled as a student's cell loses exactly the
 /// cases that are there to catch it, and keeps the others.
 /// </summary>
+[Collection("console")] // Check redirects Console.Out, like ExerciseTests: never in parallel with it.
 public class CommonMistakeTests
 {
     public static TheoryData<string, string, bool[]> Mistakes => new()

@@ -8,6 +8,7 @@ namespace Grading.Tests;
 /// Every exercise, in this process: the reference answer (compiled from its C# text the way the grader compiles a
 /// cell) earns full points, and the shipped stub prints "not attempted", no ✓/✗ lines, and earns zero.
 /// </summary>
+[Collection("console")]
 public class ExerciseTests
 {
     public static TheoryData<string> Ids => [.. Exercises.All.Select(e => e.Id)];
