@@ -94,6 +94,13 @@ public static class FlashAttention
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = ScaledDotProductAttention.KvHead(h, Hq, H);
+
+                // This head's keys and values as flat spans: a row is a slice, with no index array allocated per (query, key) pair.
+                int E = K.Dim(3);
+                ReadOnlySpan<float> Kh = K.Data.AsSpan(((b * H) + kvh) * S * E, S * E);
+                ReadOnlySpan<float> Vh = V.Data.AsSpan(((b * H) + kvh) * S * Ev, S * Ev);
+                ReadOnlySpan<float> Qh = Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E);
+                Span<float> Oh = O.Data.AsSpan(((b * Hq) + h) * L * Ev, L * Ev);
                 for (int i0 = 0; i0 < L; i0 += blockQ)
                 {
                     int rows = Math.Min(blockQ, L - i0);
@@ -118,23 +125,23 @@ public static class FlashAttention
                             {
                                 int i = i0 + r;
                                 Span<float> s = scores.AsSpan(r * blockK, cols);
-                                ReadOnlySpan<float> q = Q.Row(b, h, i);
+                                ReadOnlySpan<float> q = Qh.Slice(i * E, E);
                                 for (int c = 0; c < cols; c++)
                                 {
                                     int j = j0 + c;
                                     bool visible = j <= i + causalOffset && (mask?.IsVisible(b, h, i, j) ?? true);
-                                    s[c] = visible ? scale * TensorPrimitives.Dot(q, K.Row(b, kvh, j)) : float.NegativeInfinity;
+                                    s[c] = visible ? scale * TensorPrimitives.Dot(q, Kh.Slice(j * E, E)) : float.NegativeInfinity;
                                 }
 
                                 // s becomes P = exp(S − m_new); O is rescaled to the new maximum before P V is added.
                                 float rescale = (float)state[r].Update(s, s);
-                                Span<float> o = O.Row(b, h, i);
+                                Span<float> o = Oh.Slice(i * Ev, Ev);
                                 TensorPrimitives.Multiply(o, rescale, o);
                                 for (int c = 0; c < cols; c++)
                                 {
                                     if (s[c] != 0f)
                                     {
-                                        TensorPrimitives.MultiplyAdd(V.Row(b, kvh, j0 + c), s[c], o, o);
+                                        TensorPrimitives.MultiplyAdd(Vh.Slice((j0 + c) * Ev, Ev), s[c], o, o);
                                     }
                                 }
                             }
