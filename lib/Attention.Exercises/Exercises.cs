@@ -18,6 +18,7 @@ public static class Exercises
             .. GroupedQueryExercises.All,
             .. CausalMaskExercises.All,
             .. KvCacheExercises.All,
+            .. PrefillDecodeExercises.All,
             .. PositionalEncodingExercises.All,
             .. CrossAttentionExercises.All,
             .. QuadraticCostExercises.All,

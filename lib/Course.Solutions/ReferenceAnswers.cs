@@ -7,8 +7,8 @@ namespace Course.Solutions;
 /// </summary>
 public static partial class ReferenceAnswers
 {
-    // Sections 4 and 5 here; section 6 in ReferenceAnswers.Section6.cs.
-    private static readonly Dictionary<string, string> Sections4And5 = new()
+    // Section 4 here; sections 5 and 6 in ReferenceAnswers.Section5.cs and ReferenceAnswers.Section6.cs.
+    private static readonly Dictionary<string, string> Section4 = new()
     {
         ["4.5a"] =
             """
@@ -50,163 +50,6 @@ public static partial class ReferenceAnswers
                 }
 
                 return packed;
-            }
-            """,
-        ["5.1a"] =
-            """
-            Tensor ChunkMask(int queries, int keys)
-            {
-                var mask = new Tensor(queries, keys);
-                int offset = keys - queries;          // query i is position i + S - L
-                for (int i = 0; i < queries; i++)
-                {
-                    for (int j = 0; j <= i + offset && j < keys; j++)
-                    {
-                        mask[i, j] = 1;
-                    }
-                }
-
-                return mask;
-            }
-            """,
-        ["5.2a"] =
-            """
-            Tensor DecodeStep(Tensor Kcache, Tensor Vcache, Tensor q, Tensor k, Tensor v)
-            {
-                int B = q.Dim(0), H = q.Dim(1), T = q.Dim(2), d = q.Dim(3), S = Kcache.Dim(2), dv = v.Dim(3);
-                float scale = 1f / MathF.Sqrt(d);
-                var O = new Tensor(B, H, T, dv);
-                var scores = new float[S + T];
-                for (int b = 0; b < B; b++)
-                {
-                    for (int h = 0; h < H; h++)
-                    {
-                        for (int t = 0; t < T; t++)
-                        {
-                            int visible = S + t + 1;          // every cached key, and the new keys 0..t
-                            for (int j = 0; j < visible; j++)
-                            {
-                                var key = j < S ? Kcache.Row(b, h, j) : k.Row(b, h, j - S);
-                                scores[j] = scale * TensorPrimitives.Dot(q.Row(b, h, t), key);
-                            }
-
-                            Span<float> w = scores.AsSpan(0, visible);
-                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
-                            TensorPrimitives.Exp(w, w);
-                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
-                            Span<float> o = O.Row(b, h, t);
-                            for (int j = 0; j < visible; j++)
-                            {
-                                var value = j < S ? Vcache.Row(b, h, j) : v.Row(b, h, j - S);
-                                TensorPrimitives.MultiplyAdd(value, w[j], o, o);
-                            }
-                        }
-                    }
-                }
-
-                return O;
-            }
-            """,
-        ["5.4a"] =
-            """
-            Tensor Rotate(Tensor x, int[] positions)
-            {
-                int n = x.Dim(0), d = x.Dim(1);
-                var rotated = new Tensor(n, d);
-                for (int r = 0; r < n; r++)
-                {
-                    for (int i = 0; i < d / 2; i++)
-                    {
-                        double angle = positions[r] * Math.Pow(10000, -2.0 * i / d);
-                        double cos = Math.Cos(angle), sin = Math.Sin(angle);
-                        float a = x[r, 2 * i], b = x[r, (2 * i) + 1];
-                        rotated[r, 2 * i] = (float)((a * cos) - (b * sin));
-                        rotated[r, (2 * i) + 1] = (float)((a * sin) + (b * cos));
-                    }
-                }
-
-                return rotated;
-            }
-            """,
-        ["5.5a"] =
-            """
-            Tensor CrossAttend(Tensor Q, Tensor Kmem, Tensor Vmem, int[] memoryLengths)
-            {
-                int B = Q.Dim(0), H = Q.Dim(1), Lq = Q.Dim(2), d = Q.Dim(3), dv = Vmem.Dim(3);
-                float scale = 1f / MathF.Sqrt(d);
-                var O = new Tensor(B, H, Lq, dv);
-                for (int b = 0; b < B; b++)
-                {
-                    int real = memoryLengths[b];
-                    if (real == 0)
-                    {
-                        continue;                                // nothing to attend to: the rows stay 0
-                    }
-
-                    var w = new float[real];
-                    for (int h = 0; h < H; h++)
-                    {
-                        for (int i = 0; i < Lq; i++)
-                        {
-                            for (int j = 0; j < real; j++)
-                            {
-                                w[j] = scale * TensorPrimitives.Dot(Q.Row(b, h, i), Kmem.Row(b, h, j));
-                            }
-
-                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
-                            TensorPrimitives.Exp(w, w);
-                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
-                            for (int j = 0; j < real; j++)
-                            {
-                                TensorPrimitives.MultiplyAdd(Vmem.Row(b, h, j), w[j], O.Row(b, h, i), O.Row(b, h, i));
-                            }
-                        }
-                    }
-                }
-
-                return O;
-            }
-            """,
-        ["5.1b"] =
-            """
-            Tensor MaskedWeights(Tensor scores, int[] lengths)
-            {
-                int B = scores.Dim(0), n = scores.Dim(1);
-                var weights = new Tensor(B, n, n);
-                for (int b = 0; b < B; b++)
-                {
-                    int firstReal = n - lengths[b];            // left padding: positions 0..firstReal - 1 are padding
-                    for (int i = firstReal; i < n; i++)        // padding queries see nothing: their rows stay 0
-                    {
-                        Span<float> w = weights.Row(b, i).Slice(firstReal, i - firstReal + 1);
-                        scores.Row(b, i).Slice(firstReal, i - firstReal + 1).CopyTo(w);
-                        TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
-                        TensorPrimitives.Exp(w, w);
-                        TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
-                    }
-                }
-
-                return weights;
-            }
-            """,
-        ["5.4b"] =
-            """
-            double[] AlibiSlopes(int heads)
-            {
-                double[] PowerOfTwo(int n) => Enumerable.Range(1, n).Select(a => Math.Pow(2, -8.0 * a / n)).ToArray();
-                int p = 1;
-                while (p * 2 <= heads)
-                {
-                    p *= 2;
-                }
-
-                if (p == heads)
-                {
-                    return PowerOfTwo(heads);
-                }
-
-                // The p slopes, then every other slope of the 2p-head set (those between them), the first heads - p.
-                return [.. PowerOfTwo(p), .. PowerOfTwo(2 * p).Where((_, a) => a % 2 == 0).Take(heads - p)];
             }
             """,
         ["4.5c"] =
@@ -420,7 +263,7 @@ public static partial class ReferenceAnswers
             """,
     };
 
-    private static Dictionary<string, string> Answers => answers ??= new([.. Sections4And5, .. Section6]);
+    private static Dictionary<string, string> Answers => answers ??= new([.. Section4, .. Section5, .. Section6]);
 
     private static Dictionary<string, string>? answers;
 

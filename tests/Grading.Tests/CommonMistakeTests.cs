@@ -3,14 +3,97 @@ using Attention;
 namespace Grading.Tests;
 
 /// <summary>
-/// The graded cases can fail: for each newer exercise, a common mistake compiled as a student's cell loses exactly the
-/// cases that are there to catch it, and keeps the others.
+/// The graded cases can fail: for each exercise of sections 5.2b–6, a common mistake compiled as a student's cell loses
+/// exactly the cases that are there to catch it, and keeps the others.
 /// </summary>
 [Collection("console")] // Check redirects Console.Out, like ExerciseTests: never in parallel with it.
 public class CommonMistakeTests
 {
     public static TheoryData<string, string, bool[]> Mistakes => new()
     {
+        // Every slot of the buffer attended, leftovers included: right only once the buffer is full.
+        { "5.2b", """
+            Tensor WindowDecodeStep(Tensor Kbuf, Tensor Vbuf, int position, Tensor q, Tensor k, Tensor v)
+            {
+                int B = q.Dim(0), H = q.Dim(1), W = Kbuf.Dim(2), d = q.Dim(3);
+                var O = new Tensor(B, H, 1, d);
+                for (int b = 0; b < B; b++)
+                    for (int h = 0; h < H; h++)
+                    {
+                        k.Row(b, h, 0).CopyTo(Kbuf.Row(b, h, position % W));
+                        v.Row(b, h, 0).CopyTo(Vbuf.Row(b, h, position % W));
+                        var w = new float[W];
+                        for (int s = 0; s < W; s++) w[s] = TensorPrimitives.Dot(q.Row(b, h, 0), Kbuf.Row(b, h, s)) / MathF.Sqrt(d);
+                        TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                        TensorPrimitives.Exp(w, w);
+                        TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                        for (int s = 0; s < W; s++) TensorPrimitives.MultiplyAdd(Vbuf.Row(b, h, s), w[s], O.Row(b, h, 0), O.Row(b, h, 0));
+                    }
+                return O;
+            }
+            """, [false, false, true, true, true] },
+        // The right output, but the new k, v written into a copy: the caller's buffer never learns the token.
+        { "5.2b", """
+            Tensor WindowDecodeStep(Tensor Kbuf, Tensor Vbuf, int position, Tensor q, Tensor k, Tensor v)
+            {
+                int B = q.Dim(0), H = q.Dim(1), W = Kbuf.Dim(2), d = q.Dim(3);
+                Tensor Kc = Kbuf.Clone(), Vc = Vbuf.Clone();
+                int first = Math.Max(0, position - W + 1);
+                var O = new Tensor(B, H, 1, d);
+                for (int b = 0; b < B; b++)
+                    for (int h = 0; h < H; h++)
+                    {
+                        k.Row(b, h, 0).CopyTo(Kc.Row(b, h, position % W));
+                        v.Row(b, h, 0).CopyTo(Vc.Row(b, h, position % W));
+                        var w = new float[position - first + 1];
+                        for (int p = first; p <= position; p++) w[p - first] = TensorPrimitives.Dot(q.Row(b, h, 0), Kc.Row(b, h, p % W)) / MathF.Sqrt(d);
+                        TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                        TensorPrimitives.Exp(w, w);
+                        TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                        for (int p = first; p <= position; p++) TensorPrimitives.MultiplyAdd(Vc.Row(b, h, p % W), w[p - first], O.Row(b, h, 0), O.Row(b, h, 0));
+                    }
+                return O;
+            }
+            """, [false, false, false, false, false] },
+        // Step s reads promptTokens + s − 1 tokens: the new token's own K and V forgotten.
+        { "5.3a", """
+            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens)
+            {
+                long total = 0;
+                for (long s = 1; s <= newTokens; s++) total += (promptTokens + s - 1) * 2L * layers * kvHeads * headDim * bytesPerValue;
+                return total;
+            }
+            """, [true, false, false, false, false] },
+        // K and V counted once per query head: right only without GQA.
+        { "5.3b", """
+            double CoreIntensity(long queries, long keys, int heads, int kvHeads, int headDim, int bytesPerValue)
+            {
+                double pairs = 0;
+                for (long i = 0; i < queries; i++) pairs += i + keys - queries + 1;
+                return 4.0 * heads * headDim * pairs / ((2.0 * queries * heads * headDim + 2.0 * keys * heads * headDim) * bytesPerValue);
+            }
+            """, [false, false, true, false, true] },
+        // Scaled by 1/√d_model instead of 1/√d_k: right only with one head.
+        { "5.5b", """
+            Tensor CrossAttentionLayer(Tensor X, Tensor memory, Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, int heads)
+            {
+                int B = X.Dim(0), Lq = X.Dim(1), Lm = memory.Dim(1), dModel = W_Q.Dim(1), dk = dModel / heads;
+                Tensor Q = Linear.Forward(X, W_Q), K = Linear.Forward(memory, W_K), V = Linear.Forward(memory, W_V);
+                var merged = new Tensor(B, Lq, dModel);
+                var w = new float[Lm];
+                for (int b = 0; b < B; b++)
+                    for (int a = 0; a < heads; a++)
+                        for (int i = 0; i < Lq; i++)
+                        {
+                            for (int j = 0; j < Lm; j++) w[j] = TensorPrimitives.Dot(Q.Row(b, i).Slice(a * dk, dk), K.Row(b, j).Slice(a * dk, dk)) / MathF.Sqrt(dModel);
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            for (int j = 0; j < Lm; j++) TensorPrimitives.MultiplyAdd(V.Row(b, j).Slice(a * dk, dk), w[j], merged.Row(b, i).Slice(a * dk, dk), merged.Row(b, i).Slice(a * dk, dk));
+                        }
+                return Linear.Forward(merged, W_O);
+            }
+            """, [false, false, false, true] },
         // Top-left alignment: right only when L = S.
         { "6.1a", """
             long VisiblePairs(long queries, long keys, bool causal, long window)

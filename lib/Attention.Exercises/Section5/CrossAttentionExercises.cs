@@ -1,6 +1,6 @@
 namespace Attention;
 
-/// <summary>Notebook 5.5: cross-attention over a batch of padded memories.</summary>
+/// <summary>Notebook 5.5: cross-attention over a batch of padded memories, and a whole cross-attention layer with its projections.</summary>
 internal static class CrossAttentionExercises
 {
     public static Exercise[] All =>
@@ -13,7 +13,36 @@ internal static class CrossAttentionExercises
             Cross("two memories of lengths 5 and 3 (padded to 5)", [5, 3], Lq: 4, seed: 551),
             Cross("one memory, no padding", [6], Lq: 2, seed: 552),
             Cross("an empty memory next to a full one: its outputs are zeros", [0, 4], Lq: 3, seed: 553)),
+
+        new Exercise<Func<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, int, Tensor>>(
+            "5.5b", "A cross-attention layer", 3, "05.5",
+            "Tensor CrossAttentionLayer(Tensor X, Tensor memory, Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, int heads)",
+            "X [B, Lq, d_model] are the decoder's tokens, memory [B, Lm, d_mem] the encoder's output. Queries come from X (W_Q [d_model, d_model]), keys and values from memory (W_K, W_V [d_mem, d_model]); split each into `heads` heads of d_model / heads, attend with no mask, concatenate the heads and project with W_O [d_model, d_model]. Return [B, Lq, d_model].",
+            [.. KvCacheExercises.Attends],
+            Layer("B = 1, Lq = 3 decoder tokens over Lm = 5 memory tokens, 2 heads", B: 1, Lq: 3, Lm: 5, dModel: 8, dMemory: 8, heads: 2, seed: 554),
+            Layer("a memory of another width: d_mem = 6, d_model = 8", B: 2, Lq: 2, Lm: 4, dModel: 8, dMemory: 6, heads: 4, seed: 555),
+            Layer("more decoder tokens than memory tokens: Lq = 6, Lm = 2", B: 1, Lq: 6, Lm: 2, dModel: 6, dMemory: 10, heads: 3, seed: 556),
+            Layer("one head", B: 1, Lq: 4, Lm: 3, dModel: 5, dMemory: 7, heads: 1, seed: 557)),
     ];
+
+    private static GradedCase Layer(string name, int B, int Lq, int Lm, int dModel, int dMemory, int heads, int seed)
+    {
+        Tensor[] Inputs() =>
+        [
+            Tensor.Random(seed, [B, Lq, dModel]), Tensor.Random(seed + 1, [B, Lm, dMemory]),
+            Tensor.Random(seed + 2, [dModel, dModel], 1 / Math.Sqrt(dModel)), Tensor.Random(seed + 3, [dMemory, dModel], 1 / Math.Sqrt(dMemory)),
+            Tensor.Random(seed + 4, [dMemory, dModel], 1 / Math.Sqrt(dMemory)), Tensor.Random(seed + 5, [dModel, dModel], 1 / Math.Sqrt(dModel)),
+        ];
+        return Cases.Tensor(
+            name,
+            () =>
+            {
+                Tensor[] x = Inputs();
+                return new CrossAttention(new MultiHeadAttention(x[2], x[3], x[4], x[5], heads)).Forward(x[0], x[1]);
+            },
+            () => [.. Inputs(), heads],
+            "Q = X W_Q, K = memory W_K, V = memory W_V; head a uses feature columns a·d_k .. (a + 1)·d_k − 1 of each; softmax over the Lm memory tokens with scale 1/√d_k, d_k = d_model / heads.");
+    }
 
     private static GradedCase Cross(string name, int[] lengths, int Lq, int seed)
     {
