@@ -49,13 +49,16 @@ public static class ScaledDotProductAttention
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = KvHead(h, Hq, H);
+
+                // The head's keys as one span: key j is a slice, with no index array allocated per (query, key) pair.
+                ReadOnlySpan<float> Kh = K.Data.AsSpan(((b * H) + kvh) * S * E, S * E);
                 for (int i = 0; i < L; i++)
                 {
                     Span<float> row = scores.Row(b, h, i);
                     ReadOnlySpan<float> q = Q.Row(b, h, i);
                     for (int j = 0; j < S; j++)
                     {
-                        row[j] = s * TensorPrimitives.Dot(q, K.Row(b, kvh, j));
+                        row[j] = s * TensorPrimitives.Dot(q, Kh.Slice(j * E, E));
                     }
                 }
             }
@@ -134,6 +137,7 @@ public static class ScaledDotProductAttention
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = KvHead(h, Hq, H);
+                ReadOnlySpan<float> Vh = V.Data.AsSpan(((b * H) + kvh) * S * Ev, S * Ev);
                 for (int i = 0; i < L; i++)
                 {
                     Span<float> o = O.Row(b, h, i);
@@ -142,7 +146,7 @@ public static class ScaledDotProductAttention
                     {
                         if (w[j] != 0f)
                         {
-                            TensorPrimitives.MultiplyAdd(V.Row(b, kvh, j), w[j], o, o);
+                            TensorPrimitives.MultiplyAdd(Vh.Slice(j * Ev, Ev), w[j], o, o);
                         }
                     }
                 }

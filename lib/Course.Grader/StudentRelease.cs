@@ -12,14 +12,17 @@ public static class StudentRelease
     /// <summary>What the release holds, relative to the repository root (folders are copied without bin/ and obj/).</summary>
     public static IReadOnlyList<string> Parts { get; } =
     [
-        "notebooks", "lib/Attention", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Notebooks.slnf", "data",
+        "notebooks", "lib/Attention", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Notebooks.slnf", "data",
         "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", ".config", ".vscode/extensions.json",
         ".devcontainer", "LICENSE",
     ];
 
     /// <summary>The projects of the release's solution (the one lib/Notebooks.slnf filters).</summary>
     public static IReadOnlyList<string> Projects { get; } =
-        ["lib/Attention/Attention.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj"];
+        [
+            "lib/Attention/Attention.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj",
+            "lib/Attention.Models/Attention.Models.csproj",
+        ];
 
     /// <summary>Writes the release of the repository at <paramref name="root"/> into <paramref name="target"/> (emptied first).</summary>
     public static void Write(string root, string target)
