@@ -1,0 +1,134 @@
+namespace Attention.Models;
+
+/// <summary>
+/// Rewrites the per-head outputs [B, h, N, d_head] of one layer before W_O (return them unchanged to leave the layer alone):
+/// the hook for ablation and path patching.
+/// </summary>
+public delegate Tensor HeadOutputEdit(int layer, Tensor headOutputs);
+
+/// <summary>
+/// The course's attention-only decoder, read top to bottom like nanoGPT's <c>model.py</c>:
+/// <code>
+/// x₀ = W_E[tokens]                                   [B, N, d_model]
+/// for each layer l:
+///   Q, K, V = Split(x_l W_Q), Split(x_l W_K), Split(x_l W_V)        [B, h, N, d_head]
+///   Q, K = RoPE(Q), RoPE(K)                          (positions 0 .. N − 1)
+///   z = softmax(Q Kᵀ / √d_head + causal mask) V       [B, h, N, d_head]
+///   x_{l+1} = x_l + Merge(z) W_O                      [B, N, d_model]
+/// logits = x_L W_U                                   [B, N, V]
+/// </code>
+/// Every step is a course function (<see cref="Linear"/>, <see cref="Heads"/>, <see cref="Rope"/>,
+/// <see cref="ScaledDotProductAttention"/>, <see cref="CachedAttention"/>); prefill and decode share the layer code.
+/// </summary>
+public sealed class AttentionOnlyDecoder
+{
+    /// <summary>The RoPE pairing the model was trained with.</summary>
+    public const RopeLayout Layout = RopeLayout.Interleaved;
+
+    /// <summary>Wraps trained (or fresh) weights; they are used, not copied.</summary>
+    public AttentionOnlyDecoder(DecoderWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        Weights = weights;
+    }
+
+    /// <summary>The model's parameters.</summary>
+    public DecoderWeights Weights { get; }
+
+    /// <summary>The model's shape.</summary>
+    public DecoderConfig Config => Weights.Config;
+
+    /// <summary>Next-token logits [B, N, V] for a batch of equal-length sequences.</summary>
+    public Tensor Logits(int[][] tokens, HeadOutputEdit? edit = null) => Trace(tokens, edit).Logits;
+
+    /// <summary>The forward pass of a batch [B][N] with every intermediate kept.</summary>
+    /// <param name="tokens">B sequences of the same length N ≥ 1, ids in 0 .. V − 1.</param>
+    /// <param name="edit">Optional rewrite of each layer's head outputs before W_O (ablation).</param>
+    public DecoderTrace Trace(int[][] tokens, HeadOutputEdit? edit = null)
+    {
+        Tensor x = Embed(tokens);
+        var layers = new DecoderLayerTrace[Config.Layers];
+        for (int l = 0; l < Config.Layers; l++)
+        {
+            layers[l] = Layer(l, x, startPosition: 0, FullCausal, edit);
+            x = Add(x, layers[l].Output);
+        }
+
+        return new DecoderTrace(tokens, layers, x, Linear.Forward(x, Weights.WU));
+    }
+
+    /// <summary>x₀ = W_E[tokens]: row t of the embedding for each token, [B, N, d_model].</summary>
+    public Tensor Embed(int[][] tokens)
+    {
+        var (B, N) = RequireTokens(tokens, nameof(tokens));
+        int d = Config.DModel;
+        var x = new Tensor(B, N, d);
+        for (int b = 0; b < B; b++)
+        {
+            for (int n = 0; n < N; n++)
+            {
+                Weights.WE.Data.AsSpan(tokens[b][n] * d, d).CopyTo(x.Data.AsSpan(((b * N) + n) * d, d));
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>
+    /// One attention layer on the residual stream <paramref name="x"/> [B, T, d_model] whose first token sits at
+    /// <paramref name="startPosition"/>. <paramref name="attend"/> is the attention itself: causal over these T tokens
+    /// (training, prefill without a cache) or over a KV cache (decode).
+    /// </summary>
+    internal DecoderLayerTrace Layer(
+        int l, Tensor x, int startPosition, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
+    {
+        var W = Weights.Layers[l];
+        int h = Config.Heads;
+        Tensor Q = Rope.Apply(Heads.Split(Linear.Forward(x, W.WQ), h), startPosition, Layout, Config.RopeTheta);
+        Tensor K = Rope.Apply(Heads.Split(Linear.Forward(x, W.WK), h), startPosition, Layout, Config.RopeTheta);
+        Tensor V = Heads.Split(Linear.Forward(x, W.WV), h);
+        AttentionResult attended = attend(l, Q, K, V);
+        Tensor z = edit is null ? attended.Output : edit(l, attended.Output);
+        Shapes.Require(z, "edit(layer, headOutputs)", "[batch, heads, seq, headDim]", x.Dim(0), h, x.Dim(1), Config.HeadDim);
+        Tensor concatenated = Heads.Merge(z);
+        return new DecoderLayerTrace(x, Q, K, V, attended.Weights ?? new Tensor(0), z, concatenated, Linear.Forward(concatenated, W.WO));
+    }
+
+    /// <summary>a + b, element by element, into a new tensor (the residual connection).</summary>
+    internal static Tensor Add(Tensor a, Tensor b)
+    {
+        var sum = new Tensor(a.Shape);
+        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, sum.Data);
+        return sum;
+    }
+
+    internal (int B, int N) RequireTokens(int[][] tokens, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(tokens, argument);
+        if (tokens.Length == 0 || tokens[0] is null || tokens[0].Length == 0)
+        {
+            throw new ArgumentException($"{argument} must have shape [batch, seq] with batch ≥ 1 and seq ≥ 1; got an empty batch or sequence.", argument);
+        }
+
+        int N = tokens[0].Length;
+        for (int b = 0; b < tokens.Length; b++)
+        {
+            if (tokens[b] is null || tokens[b].Length != N)
+            {
+                throw new ArgumentException(
+                    $"{argument} must have shape [batch, seq] = [{tokens.Length}, {N}]; sequence {b} has length {tokens[b]?.Length.ToString() ?? "null"}.", argument);
+            }
+
+            int bad = Array.FindIndex(tokens[b], t => (uint)t >= (uint)Config.Vocab);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"{argument}[{b}][{bad}] = {tokens[b][bad]} is not a token id: ids are 0 .. {Config.Vocab - 1}.", argument);
+            }
+        }
+
+        return (tokens.Length, N);
+    }
+
+    private static AttentionResult FullCausal(int layer, Tensor Q, Tensor K, Tensor V) =>
+        ScaledDotProductAttention.ForwardWithWeights(Q, K, V, causal: CausalAlignment.TopLeft);
+}
