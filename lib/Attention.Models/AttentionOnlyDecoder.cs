@@ -9,10 +9,10 @@ public delegate Tensor HeadOutputEdit(int layer, Tensor headOutputs);
 /// <summary>
 /// The course's attention-only decoder, read top to bottom like nanoGPT's <c>model.py</c>:
 /// <code>
-/// x₀ = W_E[tokens]                                   [B, N, d_model]
+/// x₀ = W_E[tokens] + W_pos[0 .. N − 1]                [B, N, d_model]     (learned positions)
 /// for each layer l:
 ///   Q, K, V = Split(x_l W_Q), Split(x_l W_K), Split(x_l W_V)        [B, h, N, d_head]
-///   Q, K = RoPE(Q), RoPE(K)                          (positions 0 .. N − 1)
+///   Q, K = RoPE(Q), RoPE(K)                          (RoPE models only; positions 0 .. N − 1)
 ///   z = softmax(Q Kᵀ / √d_head + causal mask) V       [B, h, N, d_head]
 ///   x_{l+1} = x_l + Merge(z) W_O                      [B, N, d_model]
 /// logits = x_L W_U                                   [B, N, V]
@@ -22,7 +22,7 @@ public delegate Tensor HeadOutputEdit(int layer, Tensor headOutputs);
 /// </summary>
 public sealed class AttentionOnlyDecoder
 {
-    /// <summary>The RoPE pairing the model was trained with.</summary>
+    /// <summary>The RoPE pairing of RoPE models.</summary>
     public const RopeLayout Layout = RopeLayout.Interleaved;
 
     /// <summary>Wraps trained (or fresh) weights; they are used, not copied.</summary>
@@ -46,7 +46,7 @@ public sealed class AttentionOnlyDecoder
     /// <param name="edit">Optional rewrite of each layer's head outputs before W_O (ablation).</param>
     public DecoderTrace Trace(int[][] tokens, HeadOutputEdit? edit = null)
     {
-        Tensor x = Embed(tokens);
+        Tensor x = Embed(tokens, startPosition: 0);
         var layers = new DecoderLayerTrace[Config.Layers];
         for (int l = 0; l < Config.Layers; l++)
         {
@@ -57,17 +57,32 @@ public sealed class AttentionOnlyDecoder
         return new DecoderTrace(tokens, layers, x, Linear.Forward(x, Weights.WU));
     }
 
-    /// <summary>x₀ = W_E[tokens]: row t of the embedding for each token, [B, N, d_model].</summary>
-    public Tensor Embed(int[][] tokens)
+    /// <summary>
+    /// x₀ = W_E[tokens] (+ W_pos[position] with learned positions), [B, N, d_model], for tokens at positions
+    /// <paramref name="startPosition"/> .. startPosition + N − 1.
+    /// </summary>
+    public Tensor Embed(int[][] tokens, int startPosition)
     {
         var (B, N) = RequireTokens(tokens, nameof(tokens));
+        if (startPosition < 0 || (long)startPosition + N > Config.MaxLength)
+        {
+            throw new ArgumentException(
+                $"tokens at positions {startPosition} .. {(long)startPosition + N - 1} do not fit: this model learned positions 0 .. {Config.MaxLength - 1} only (Context = {Config.Context}).",
+                nameof(tokens));
+        }
+
         int d = Config.DModel;
         var x = new Tensor(B, N, d);
         for (int b = 0; b < B; b++)
         {
             for (int n = 0; n < N; n++)
             {
-                Weights.WE.Data.AsSpan(tokens[b][n] * d, d).CopyTo(x.Data.AsSpan(((b * N) + n) * d, d));
+                Span<float> row = x.Data.AsSpan(((b * N) + n) * d, d);
+                Weights.WE.Data.AsSpan(tokens[b][n] * d, d).CopyTo(row);
+                if (Weights.WP is { } WP)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, WP.Data.AsSpan((startPosition + n) * d, d), row);
+                }
             }
         }
 
@@ -84,8 +99,13 @@ public sealed class AttentionOnlyDecoder
     {
         var W = Weights.Layers[l];
         int h = Config.Heads;
-        Tensor Q = Rope.Apply(Heads.Split(Linear.Forward(x, W.WQ), h), startPosition, Layout, Config.RopeTheta);
-        Tensor K = Rope.Apply(Heads.Split(Linear.Forward(x, W.WK), h), startPosition, Layout, Config.RopeTheta);
+        Tensor Q = Heads.Split(Linear.Forward(x, W.WQ), h);
+        Tensor K = Heads.Split(Linear.Forward(x, W.WK), h);
+        if (Config.Positions == PositionEncoding.Rope)
+        {
+            (Q, K) = (Rope.Apply(Q, startPosition, Layout, Config.RopeTheta), Rope.Apply(K, startPosition, Layout, Config.RopeTheta));
+        }
+
         Tensor V = Heads.Split(Linear.Forward(x, W.WV), h);
         AttentionResult attended = attend(l, Q, K, V);
         Tensor z = edit is null ? attended.Output : edit(l, attended.Output);

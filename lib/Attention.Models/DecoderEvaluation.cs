@@ -15,20 +15,20 @@ public sealed record HeadScore(int Layer, int Head, double PreviousToken, double
 public static class DecoderEvaluation
 {
     /// <summary>
-    /// The share of the repeat's predictable tokens (<see cref="RepeatedSequences.PredictablePositions"/>) whose greedy
+    /// The share of the repeat's predictable tokens (<see cref="RepeatedBatch.PredictablePositions"/>) whose greedy
     /// prediction is right. Chance is 1/V.
     /// </summary>
-    public static double RepeatedHalfAccuracy(AttentionOnlyDecoder model, int[][] sequences, HeadOutputEdit? edit = null)
+    public static double RepeatedHalfAccuracy(AttentionOnlyDecoder model, RepeatedBatch sequences, HeadOutputEdit? edit = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Tensor logits = model.Logits(sequences, edit);
-        int segment = RequireRepeated(sequences);
+        ArgumentNullException.ThrowIfNull(sequences);
+        Tensor logits = model.Logits(sequences.Tokens, edit);
         int right = 0, total = 0;
-        for (int b = 0; b < sequences.Length; b++)
+        for (int b = 0; b < sequences.Tokens.Length; b++)
         {
-            foreach (int n in RepeatedSequences.PredictablePositions(segment))
+            foreach (int n in sequences.PredictablePositions(b))
             {
-                right += DecoderGeneration.Argmax(logits.Row(b, n)) == sequences[b][n + 1] ? 1 : 0;
+                right += DecoderGeneration.Argmax(logits.Row(b, n)) == sequences.Tokens[b][n + 1] ? 1 : 0;
                 total++;
             }
         }
@@ -40,6 +40,7 @@ public static class DecoderEvaluation
     public static IReadOnlyList<HeadScore> HeadScores(AttentionOnlyDecoder model, int[][] sequences)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(sequences);
         DecoderTrace trace = model.Trace(sequences);
         var scores = new List<HeadScore>();
         for (int l = 0; l < model.Config.Layers; l++)
@@ -75,7 +76,7 @@ public static class DecoderEvaluation
         (l, z) => l == layer ? Diagnostics.Ablate(z, head, AblationMode.Mean) : z;
 
     /// <summary>The repeated-half accuracy with each head mean-ablated in turn, layer by layer.</summary>
-    public static double[,] AblatedAccuracy(AttentionOnlyDecoder model, int[][] sequences)
+    public static double[,] AblatedAccuracy(AttentionOnlyDecoder model, RepeatedBatch sequences)
     {
         ArgumentNullException.ThrowIfNull(model);
         var accuracy = new double[model.Config.Layers, model.Config.Heads];
@@ -88,28 +89,5 @@ public static class DecoderEvaluation
         }
 
         return accuracy;
-    }
-
-    /// <summary>The segment length of sequences that are each a segment followed by its repeat.</summary>
-    /// <exception cref="ArgumentException">A sequence is not of that form.</exception>
-    public static int RequireRepeated(int[][] sequences)
-    {
-        ArgumentNullException.ThrowIfNull(sequences);
-        if (sequences.Length == 0 || sequences[0] is null || sequences[0].Length < 4 || sequences[0].Length % 2 != 0)
-        {
-            throw new ArgumentException("sequences must hold repeated sequences of even length ≥ 4 (a segment of ≥ 2 tokens, then its copy).", nameof(sequences));
-        }
-
-        int segment = sequences[0].Length / 2;
-        for (int b = 0; b < sequences.Length; b++)
-        {
-            int[] s = sequences[b];
-            if (s is null || s.Length != 2 * segment || !s.AsSpan(0, segment).SequenceEqual(s.AsSpan(segment)))
-            {
-                throw new ArgumentException($"sequences[{b}] is not a segment of {segment} tokens followed by the same {segment}.", nameof(sequences));
-            }
-        }
-
-        return segment;
     }
 }

@@ -54,7 +54,7 @@ public static class DecoderFile
             ["config"] = new JsonObject
             {
                 ["vocab"] = c.Vocab, ["dModel"] = c.DModel, ["heads"] = c.Heads, ["layers"] = c.Layers,
-                ["context"] = c.Context, ["ropeTheta"] = c.RopeTheta, ["ropeLayout"] = AttentionOnlyDecoder.Layout.ToString(),
+                ["context"] = c.Context, ["positions"] = c.Positions.ToString(), ["ropeTheta"] = c.RopeTheta, ["ropeLayout"] = AttentionOnlyDecoder.Layout.ToString(),
             },
             ["tensors"] = new JsonArray(weights.Parameters()
                 .Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["shape"] = new JsonArray(p.Value.Shape.Select(s => (JsonNode)s).ToArray()) })
@@ -109,14 +109,14 @@ public static class DecoderFile
             header = JsonNode.Parse(bytes.AsSpan(12, headerLength))!.AsObject();
             var c = header["config"]!.AsObject();
             config = new DecoderConfig(
-                (int)c["vocab"]!, (int)c["dModel"]!, (int)c["heads"]!, (int)c["layers"]!, (int)c["context"]!, (double)c["ropeTheta"]!);
+                (int)c["vocab"]!, (int)c["dModel"]!, (int)c["heads"]!, (int)c["layers"]!, (int)c["context"]!, Enum.Parse<PositionEncoding>((string)c["positions"]!), (double)c["ropeTheta"]!);
             config.Validate();
             if ((string?)c["ropeLayout"] != AttentionOnlyDecoder.Layout.ToString())
             {
                 throw new InvalidDataException($"ropeLayout is {(string?)c["ropeLayout"]}, not {AttentionOnlyDecoder.Layout}");
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or ArgumentException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or NullReferenceException or ArgumentException or InvalidDataException or FormatException)
         {
             throw Corrupt(path, $"its header cannot be read ({e.Message})", e);
         }

@@ -72,7 +72,7 @@ public static class DecoderGeneration
 /// <summary>
 /// One sequence decoded against per-layer KV caches. <see cref="Feed"/> takes the next T ≥ 1 tokens (the whole prompt
 /// for prefill, one token for decode) and returns their logits [1, T, V]; keys are rotated by RoPE at their absolute
-/// positions before they are cached, so a cached key never needs rotating again.
+/// positions before they are cached (RoPE models), so a cached key never needs rotating again.
 /// </summary>
 public sealed class CachedSession
 {
@@ -98,8 +98,8 @@ public sealed class CachedSession
     /// <exception cref="InvalidOperationException">The caches would overflow their capacity.</exception>
     public Tensor Feed(int[] tokens)
     {
-        Tensor x = model.Embed([tokens]);
         int start = Length;
+        Tensor x = model.Embed([tokens], start);
         for (int l = 0; l < caches.Length; l++)
         {
             KvCache cache = caches[l];

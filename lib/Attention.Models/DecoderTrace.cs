@@ -5,8 +5,8 @@ namespace Attention.Models;
 /// The backward pass reads exactly these.
 /// </summary>
 /// <param name="Input">The residual stream entering the layer, x_l [B, N, d_model].</param>
-/// <param name="Q">Queries after RoPE [B, h, N, d_head].</param>
-/// <param name="K">Keys after RoPE [B, h, N, d_head].</param>
+/// <param name="Q">Queries (after RoPE in a RoPE model) [B, h, N, d_head].</param>
+/// <param name="K">Keys (after RoPE in a RoPE model) [B, h, N, d_head].</param>
 /// <param name="V">Values [B, h, N, d_head].</param>
 /// <param name="Weights">Causal attention weights [B, h, N, N]; row i sums to one over keys 0..i.</param>
 /// <param name="HeadOutputs">Per-head outputs weights · V [B, h, N, d_head], after any edit (ablation).</param>

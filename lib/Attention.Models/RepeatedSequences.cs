@@ -3,44 +3,73 @@ using MathNet.Numerics.Random;
 namespace Attention.Models;
 
 /// <summary>
-/// The task the decoder learns: a segment of uniformly random tokens followed by the same segment again,
-/// <c>a b c … | a b c …</c>. Nothing in the first half can be predicted better than chance (1/V); from the second token
-/// of the repeat on, every token can be predicted exactly by looking back at what followed the previous occurrence of the
-/// current token: the job of an induction head.
+/// A batch of sequences that each end in a segment and its repeat: <c>noise… | a b c … | a b c …</c>.
+/// </summary>
+/// <param name="Tokens">The sequences [B][N].</param>
+/// <param name="Starts">Where each sequence's first copy of the segment starts.</param>
+/// <param name="Segments">Each segment's length T; the repeat starts at Start + T.</param>
+public sealed record RepeatedBatch(int[][] Tokens, int[] Starts, int[] Segments)
+{
+    /// <summary>
+    /// The positions of sequence <paramref name="b"/> whose next token the repeat determines: n = Start + T .. Start + 2T − 2
+    /// predicts token n + 1, a copy of token n + 1 − T. (Position Start + T − 1 predicts the repeat's first token, which
+    /// nothing announces.)
+    /// </summary>
+    public IEnumerable<int> PredictablePositions(int b) => Enumerable.Range(Starts[b] + Segments[b], Segments[b] - 1);
+}
+
+/// <summary>
+/// The task the decoder learns. Each sequence of N tokens is uniformly random noise, then a random segment of T tokens, then
+/// the same segment again (T drawn per sequence, the segment and its repeat ending the sequence). Nothing before the repeat
+/// can be predicted better than chance (1/V); from the repeat's second token on, every token can be predicted exactly by
+/// looking back at what followed the earlier occurrence of the current token: the job of an induction head. Because T
+/// varies, no fixed look-back distance does the job (a model trained on one T learns to copy from i − T + 1 by position alone).
 /// </summary>
 public static class RepeatedSequences
 {
     /// <summary>
-    /// <paramref name="batch"/> sequences of length 2 · <paramref name="segment"/>, drawn from <paramref name="rng"/>
+    /// <paramref name="batch"/> sequences of <paramref name="length"/> tokens with T uniform in
+    /// <paramref name="minSegment"/> .. <paramref name="maxSegment"/>, drawn from <paramref name="rng"/>
     /// (MathNet's Mersenne Twister: the same seed gives the same sequences on every machine).
     /// </summary>
-    public static int[][] Sample(MersenneTwister rng, int batch, int segment, int vocab)
+    public static RepeatedBatch Sample(MersenneTwister rng, int batch, int length, int vocab, int minSegment, int maxSegment)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Shapes.RequirePositive(batch, nameof(batch));
-        Shapes.RequirePositive(segment, nameof(segment));
         Shapes.RequirePositive(vocab, nameof(vocab));
-        var sequences = new int[batch][];
-        for (int b = 0; b < batch; b++)
+        if (minSegment < 2 || maxSegment < minSegment || 2 * maxSegment > length)
         {
-            var s = new int[2 * segment];
-            for (int n = 0; n < segment; n++)
-            {
-                s[n] = s[n + segment] = rng.Next(vocab);
-            }
-
-            sequences[b] = s;
+            throw new ArgumentException(
+                $"segments must satisfy 2 ≤ minSegment ≤ maxSegment and 2 · maxSegment ≤ length; got {minSegment}, {maxSegment}, length {length}.", nameof(maxSegment));
         }
 
-        return sequences;
+        var tokens = new int[batch][];
+        var starts = new int[batch];
+        var segments = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            int T = minSegment + rng.Next(maxSegment - minSegment + 1);
+            var s = new int[length];
+            for (int n = 0; n < length - T; n++)
+            {
+                s[n] = rng.Next(vocab);
+            }
+
+            int start = length - (2 * T);
+            s.AsSpan(start, T).CopyTo(s.AsSpan(start + T));
+            (tokens[b], starts[b], segments[b]) = (s, start, T);
+        }
+
+        return new RepeatedBatch(tokens, starts, segments);
     }
 
-    /// <summary>The same, from a seed.</summary>
-    public static int[][] Sample(int seed, int batch, int segment, int vocab) => Sample(new MersenneTwister(seed), batch, segment, vocab);
+    /// <summary>The training distribution for a context of <paramref name="length"/> tokens: T from 6 to length / 2.</summary>
+    public static RepeatedBatch Sample(MersenneTwister rng, int batch, int length, int vocab) => Sample(rng, batch, length, vocab, 6, length / 2);
 
-    /// <summary>
-    /// The positions whose next token the repeat determines: n = segment .. 2·segment − 2 predicts token n + 1, a copy of
-    /// token n + 1 − segment. (Position segment − 1 predicts the repeat's first token, which nothing announces.)
-    /// </summary>
-    public static IEnumerable<int> PredictablePositions(int segment) => Enumerable.Range(segment, segment - 1);
+    /// <summary>The same, from a seed.</summary>
+    public static RepeatedBatch Sample(int seed, int batch, int length, int vocab) => Sample(new MersenneTwister(seed), batch, length, vocab);
+
+    /// <summary>A segment of T tokens and its repeat, nothing else (2T tokens): the textbook induction probe.</summary>
+    public static RepeatedBatch Doubled(int seed, int batch, int segment, int vocab) =>
+        Sample(new MersenneTwister(seed), batch, 2 * segment, vocab, segment, segment);
 }

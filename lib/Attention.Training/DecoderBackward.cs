@@ -10,9 +10,9 @@ namespace Attention.Training;
 /// x_{l+1} = x_l + Merge(z) W_O     the residual passes dx_{l+1} to x_l unchanged, and through the layer:
 ///   dW_O = Merge(z)ᵀ dx            dz = Split(dx W_Oᵀ)
 ///   z = attention(Q, K, V)         dQ, dK, dV   (<see cref="AttentionBackward"/>)
-///   Q, K = RoPE(·)                 rotated back (<see cref="RopeBackward"/>)
+///   Q, K = RoPE(·)                 rotated back (<see cref="RopeBackward"/>; RoPE models only)
 ///   Q = x_l W_Q, …                 dW_Q = x_lᵀ Merge(dQ), …;  dx_l += Merge(dQ) W_Qᵀ + Merge(dK) W_Kᵀ + Merge(dV) W_Vᵀ
-/// x₀ = W_E[tokens]                 row t of dW_E collects dx₀ at every position holding token t
+/// x₀ = W_E[tokens] + W_pos[n]      row t of dW_E collects dx₀ at every position holding token t; row n of dW_pos, dx₀ at n
 /// </code>
 /// </summary>
 public static class DecoderBackward
@@ -40,8 +40,9 @@ public static class DecoderBackward
             Tensor dz = Heads.Split(LinearBackward.InputGradient(dx, Wl.WO), c.Heads);
 
             var g = AttentionBackward.Backward(t.Q, t.K, t.V, t.Weights, dz);
-            Tensor dQ = Heads.Merge(RopeBackward.Apply(g.dQ, 0, AttentionOnlyDecoder.Layout, c.RopeTheta));
-            Tensor dK = Heads.Merge(RopeBackward.Apply(g.dK, 0, AttentionOnlyDecoder.Layout, c.RopeTheta));
+            bool rope = c.Positions == PositionEncoding.Rope;
+            Tensor dQ = Heads.Merge(rope ? RopeBackward.Apply(g.dQ, 0, AttentionOnlyDecoder.Layout, c.RopeTheta) : g.dQ);
+            Tensor dK = Heads.Merge(rope ? RopeBackward.Apply(g.dK, 0, AttentionOnlyDecoder.Layout, c.RopeTheta) : g.dK);
             Tensor dV = Heads.Merge(g.dV);
 
             layers[l] = new DecoderLayerWeights(
@@ -50,17 +51,24 @@ public static class DecoderBackward
         }
 
         var dWE = new Tensor(c.Vocab, c.DModel);
+        Tensor? dWP = W.WP is null ? null : new Tensor(c.Context, c.DModel);
         int d = c.DModel, N = trace.Tokens[0].Length;
         for (int b = 0; b < trace.Tokens.Length; b++)
         {
             for (int n = 0; n < N; n++)
             {
+                ReadOnlySpan<float> dx0 = dx.Data.AsSpan(((b * N) + n) * d, d);
                 Span<float> row = dWE.Data.AsSpan(trace.Tokens[b][n] * d, d);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, dx.Data.AsSpan(((b * N) + n) * d, d), row);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, dx0, row);
+                if (dWP is not null)
+                {
+                    Span<float> position = dWP.Data.AsSpan(n * d, d);
+                    System.Numerics.Tensors.TensorPrimitives.Add(position, dx0, position);
+                }
             }
         }
 
-        return new DecoderWeights(c, dWE, layers, dWU);
+        return new DecoderWeights(c, dWE, dWP, layers, dWU);
     }
 
     private static Tensor Sum(params Tensor[] terms)

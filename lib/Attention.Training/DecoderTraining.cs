@@ -6,7 +6,8 @@ namespace Attention.Training;
 /// <summary>How the decoder is trained. The defaults train the shipped model.</summary>
 /// <param name="Config">The model's shape.</param>
 /// <param name="Steps">Optimizer steps.</param>
-/// <param name="BatchSize">Sequences per step, each a random segment of Config.Context / 2 tokens and its repeat.</param>
+/// <param name="BatchSize">Sequences per step, each of Config.Context tokens ending in a random segment (6 .. Context / 2
+/// tokens) and its repeat (<see cref="RepeatedSequences"/>).</param>
 /// <param name="LearningRate">Adam's peak step size, reached after <paramref name="WarmupSteps"/> and decayed to a tenth by a cosine.</param>
 /// <param name="WarmupSteps">Steps of linear warm-up.</param>
 /// <param name="ClipNorm">Gradients with a larger global L2 norm are scaled down to it.</param>
@@ -27,9 +28,6 @@ public sealed record TrainingOptions(
 {
     /// <summary>The options that train the shipped model.</summary>
     public static TrainingOptions Shipped { get; } = new(DecoderConfig.Shipped);
-
-    /// <summary>The seed of the held-out evaluation sequences: never drawn by training.</summary>
-    public const int HeldOutSeed = 7;
 }
 
 /// <summary>One point of the training curve.</summary>
@@ -60,12 +58,12 @@ public static class DecoderTraining
         var model = new AttentionOnlyDecoder(weights);
         var adam = new Adam(weights, options.LearningRate);
         var data = new MersenneTwister(options.Seed + 1);
-        int segment = c.Context / 2;
-        int[][] heldOut = RepeatedSequences.Sample(TrainingOptions.HeldOutSeed, 64, segment, c.Vocab);
+        // The first 64 sequences of the held-out set (DecoderMetrics.HeldOut), cheap enough to measure during training.
+        RepeatedBatch heldOut = RepeatedSequences.Sample(DecoderMetrics.HeldOutSeed, 64, c.Context, c.Vocab);
         var curve = new List<TrainingPoint>();
         for (int step = 1; step <= options.Steps; step++)
         {
-            int[][] batch = RepeatedSequences.Sample(data, options.BatchSize, segment, c.Vocab);
+            RepeatedBatch batch = RepeatedSequences.Sample(data, options.BatchSize, c.Context, c.Vocab);
             var (loss, repeatLoss, gradients) = LossAndGradients(model, batch, options.ChunkSize);
             ClipGlobalNorm(gradients, options.ClipNorm);
             adam.LearningRate = Schedule(options, step);
@@ -86,18 +84,18 @@ public static class DecoderTraining
     /// The batch's mean next-token loss, its loss on the repeat's predictable positions, and the gradient of the mean loss.
     /// The batch is cut into chunks of <paramref name="chunkSize"/> sequences, computed in parallel, and summed in chunk order.
     /// </summary>
-    public static (double Loss, double RepeatLoss, DecoderWeights Gradients) LossAndGradients(AttentionOnlyDecoder model, int[][] batch, int chunkSize)
+    public static (double Loss, double RepeatLoss, DecoderWeights Gradients) LossAndGradients(AttentionOnlyDecoder model, RepeatedBatch batch, int chunkSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        int chunks = batch.Length / chunkSize;
+        int chunks = batch.Tokens.Length / chunkSize;
         var results = new (double Loss, double Repeat, DecoderWeights Gradients)[chunks];
         Parallel.For(0, chunks, k =>
         {
-            int[][] part = batch[(k * chunkSize)..((k + 1) * chunkSize)];
+            int[][] part = batch.Tokens[(k * chunkSize)..((k + 1) * chunkSize)];
             DecoderTrace trace = model.Trace(part);
             CrossEntropyResult ce = CrossEntropy.NextToken(trace.Logits, part);
-            results[k] = (ce.Loss, RepeatLoss(ce.PerPosition), DecoderBackward.Gradients(model, trace, ce.dLogits));
+            results[k] = (ce.Loss, RepeatLoss(ce.PerPosition, batch, k * chunkSize), DecoderBackward.Gradients(model, trace, ce.dLogits));
         });
 
         // Summed in chunk order, whatever order the threads finished in: the same batch gives the same bits.
@@ -151,16 +149,16 @@ public static class DecoderTraining
         return options.LearningRate * (0.1 + (0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress))));
     }
 
-    private static double RepeatLoss(Tensor perPosition)
+    private static double RepeatLoss(Tensor perPosition, RepeatedBatch batch, int first)
     {
-        int B = perPosition.Dim(0), segment = perPosition.Dim(1) / 2;
+        int N = perPosition.Dim(1);
         double sum = 0;
         int count = 0;
-        for (int b = 0; b < B; b++)
+        for (int b = 0; b < perPosition.Dim(0); b++)
         {
-            foreach (int n in RepeatedSequences.PredictablePositions(segment))
+            foreach (int n in batch.PredictablePositions(first + b))
             {
-                sum += perPosition.Data[(b * perPosition.Dim(1)) + n];
+                sum += perPosition.Data[(b * N) + n];
                 count++;
             }
         }

@@ -105,10 +105,12 @@ public class BackwardTests
         FiniteDifferences.Check("dlogits", () => CrossEntropy.NextToken(logits, tokens).Loss, logits, result.dLogits, 7, samples: 40);
     }
 
-    [Fact]
-    public void Decoder_gradient_of_every_parameter_matches_finite_differences()
+    [Theory]
+    [InlineData(PositionEncoding.Learned)]
+    [InlineData(PositionEncoding.Rope)]
+    public void Decoder_gradient_of_every_parameter_matches_finite_differences(PositionEncoding positions)
     {
-        var config = new DecoderConfig(Vocab: 7, DModel: 8, Heads: 2, Layers: 2, Context: 6);
+        var config = new DecoderConfig(Vocab: 7, DModel: 8, Heads: 2, Layers: 2, Context: 6, positions);
         var weights = DecoderWeights.Random(config, 11);
         var model = new AttentionOnlyDecoder(weights);
         int[][] tokens = [[1, 5, 2, 1, 5, 2], [0, 6, 6, 3, 0, 6]];
