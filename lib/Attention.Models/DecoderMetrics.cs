@@ -27,6 +27,19 @@ public sealed record DecoderMetrics(double Accuracy, IReadOnlyList<HeadScore> He
     /// <summary>The layer-1 head with the highest induction score.</summary>
     public HeadScore InductionHead => Heads.Where(h => h.Layer == 1).MaxBy(h => h.Induction)!;
 
+    /// <summary>One value per head as a [layers, heads] grid (for a heatmap).</summary>
+    public float[,] Grid(Func<HeadScore, double> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var grid = new float[Ablated.GetLength(0), Ablated.GetLength(1)];
+        foreach (var h in Heads)
+        {
+            grid[h.Layer, h.Head] = (float)value(h);
+        }
+
+        return grid;
+    }
+
     /// <summary>Measures <paramref name="model"/> on <see cref="HeldOut"/>.</summary>
     public static DecoderMetrics Measure(AttentionOnlyDecoder model)
     {

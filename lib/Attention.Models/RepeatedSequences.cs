@@ -11,11 +11,12 @@ namespace Attention.Models;
 public sealed record RepeatedBatch(int[][] Tokens, int[] Starts, int[] Segments)
 {
     /// <summary>
-    /// The positions of sequence <paramref name="b"/> whose next token the repeat determines: n = Start + T .. Start + 2T − 2
+    /// The positions of sequence <paramref name="b"/> whose next token the repeat determines: n = Start + T .. N − 2
     /// predicts token n + 1, a copy of token n + 1 − T. (Position Start + T − 1 predicts the repeat's first token, which
     /// nothing announces.)
     /// </summary>
-    public IEnumerable<int> PredictablePositions(int b) => Enumerable.Range(Starts[b] + Segments[b], Segments[b] - 1);
+    public IEnumerable<int> PredictablePositions(int b) =>
+        Enumerable.Range(Starts[b] + Segments[b], Tokens[b].Length - 1 - (Starts[b] + Segments[b]));
 }
 
 /// <summary>
@@ -61,6 +62,28 @@ public static class RepeatedSequences
         }
 
         return new RepeatedBatch(tokens, starts, segments);
+    }
+
+    /// <summary>
+    /// Sequences of <paramref name="length"/> tokens that repeat one random segment of T tokens (T uniform in
+    /// <paramref name="minSegment"/> .. <paramref name="maxSegment"/>) from the start to the end: token n = segment[n mod T].
+    /// </summary>
+    public static RepeatedBatch Cycled(MersenneTwister rng, int batch, int length, int vocab, int minSegment, int maxSegment)
+    {
+        var first = Sample(rng, batch, length, vocab, minSegment, maxSegment);
+        for (int b = 0; b < batch; b++)
+        {
+            int[] s = first.Tokens[b];
+            int start = first.Starts[b], T = first.Segments[b];
+            for (int n = 0; n < length; n++)
+            {
+                s[n] = s[start + (n % T)];
+            }
+
+            first.Starts[b] = 0;
+        }
+
+        return first;
     }
 
     /// <summary>The training distribution for a context of <paramref name="length"/> tokens: T from 6 to length / 2.</summary>

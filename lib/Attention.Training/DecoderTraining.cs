@@ -15,6 +15,10 @@ namespace Attention.Training;
 /// <param name="ChunkSize">Sequences per gradient chunk. Chunks run in parallel and are summed in a fixed order, so the
 /// result does not depend on the number of threads.</param>
 /// <param name="EvalEvery">Steps between held-out accuracy measurements in the curve.</param>
+/// <param name="MinSegment">The shortest segment T of the training data (the longest is Context / 2).</param>
+/// <param name="CycledShare">The share of each batch drawn as <see cref="RepeatedSequences.Cycled"/> (the segment repeated
+/// to the end) instead of noise, segment, repeat.</param>
+/// <param name="InitialQKScale">Scale of the initial W_Q, W_K (<see cref="DecoderWeights.Random"/>).</param>
 public sealed record TrainingOptions(
     DecoderConfig Config,
     int Steps = 1200,
@@ -24,7 +28,10 @@ public sealed record TrainingOptions(
     double ClipNorm = 1.0,
     int Seed = 2026,
     int ChunkSize = 8,
-    int EvalEvery = 50)
+    int EvalEvery = 50,
+    int MinSegment = 6,
+    double InitialQKScale = 1.0,
+    double CycledShare = 0)
 {
     /// <summary>The options that train the shipped model.</summary>
     public static TrainingOptions Shipped { get; } = new(DecoderConfig.Shipped);
@@ -54,7 +61,7 @@ public static class DecoderTraining
                 $"BatchSize ({options.BatchSize}) must be a multiple of ChunkSize ({options.ChunkSize}) and Context ({c.Context}) even.", nameof(options));
         }
 
-        var weights = DecoderWeights.Random(c, options.Seed);
+        var weights = DecoderWeights.Random(c, options.Seed, options.InitialQKScale);
         var model = new AttentionOnlyDecoder(weights);
         var adam = new Adam(weights, options.LearningRate);
         var data = new MersenneTwister(options.Seed + 1);
@@ -63,7 +70,7 @@ public static class DecoderTraining
         var curve = new List<TrainingPoint>();
         for (int step = 1; step <= options.Steps; step++)
         {
-            RepeatedBatch batch = RepeatedSequences.Sample(data, options.BatchSize, c.Context, c.Vocab);
+            RepeatedBatch batch = Batch(options, data);
             var (loss, repeatLoss, gradients) = LossAndGradients(model, batch, options.ChunkSize);
             ClipGlobalNorm(gradients, options.ClipNorm);
             adam.LearningRate = Schedule(options, step);
@@ -147,6 +154,18 @@ public static class DecoderTraining
 
         double progress = (step - options.WarmupSteps) / (double)Math.Max(1, options.Steps - options.WarmupSteps);
         return options.LearningRate * (0.1 + (0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress))));
+    }
+
+    /// <summary>One training batch: the first CycledShare of it cycled, the rest noise + segment + repeat.</summary>
+    public static RepeatedBatch Batch(TrainingOptions options, MersenneTwister data)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var c = options.Config;
+        int cycled = (int)Math.Round(options.CycledShare * options.BatchSize);
+        var a = RepeatedSequences.Cycled(data, Math.Max(cycled, 1), c.Context, c.Vocab, options.MinSegment, c.Context / 2);
+        var b = RepeatedSequences.Sample(data, Math.Max(options.BatchSize - cycled, 1), c.Context, c.Vocab, options.MinSegment, c.Context / 2);
+        return cycled == 0 ? b : cycled == options.BatchSize ? a
+            : new RepeatedBatch([.. a.Tokens, .. b.Tokens], [.. a.Starts, .. b.Starts], [.. a.Segments, .. b.Segments]);
     }
 
     private static double RepeatLoss(Tensor perPosition, RepeatedBatch batch, int first)

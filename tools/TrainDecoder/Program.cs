@@ -12,18 +12,25 @@ using Attention.Training;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = TrainingOptions.Shipped;
-string output = FindData();
+string? output = null;
 for (int i = 0; i + 1 < args.Length || (i < args.Length && Fail(args[i])); i += 2)
 {
     switch (args[i])
     {
         case "--steps": options = options with { Steps = int.Parse(args[i + 1]) }; break;
         case "--seed": options = options with { Seed = int.Parse(args[i + 1]) }; break;
+        case "--positions": options = options with { Config = options.Config with { Positions = Enum.Parse<PositionEncoding>(args[i + 1], ignoreCase: true) } }; break;
+        case "--min-segment": options = options with { MinSegment = int.Parse(args[i + 1]) }; break;
+        case "--qk-scale": options = options with { InitialQKScale = double.Parse(args[i + 1]) }; break;
+        case "--cycled": options = options with { CycledShare = double.Parse(args[i + 1]) }; break;
+        case "--batch": options = options with { BatchSize = int.Parse(args[i + 1]) }; break;
+        case "--lr": options = options with { LearningRate = double.Parse(args[i + 1]) }; break;
         case "--out": output = Path.GetFullPath(args[i + 1]); break;
         default: Fail(args[i]); break;
     }
 }
 
+output ??= FindData();
 Directory.CreateDirectory(output);
 string weightsPath = Path.Combine(output, DecoderFile.ShippedName);
 string? previous = File.Exists(weightsPath) ? DecoderFile.Read(weightsPath).Checksum : null;
@@ -92,7 +99,7 @@ Console.WriteLine(previous is null
         : $"The earlier weights had SHA-256 {previous}: this run differs from them.");
 
 static bool Fail(string argument) =>
-    throw new ArgumentException($"unexpected argument {argument}; use --steps N, --seed S, --out DIR (each with a value)");
+    throw new ArgumentException($"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --positions learned|rope, --out DIR (each with a value)");
 
 static string FindData()
 {
