@@ -72,8 +72,23 @@ public static class DecoderEvaluation
     }
 
     /// <summary>An edit that mean-ablates one head: its output replaced by its mean over the batch and positions.</summary>
-    public static HeadOutputEdit MeanAblation(int layer, int head) =>
-        (l, z) => l == layer ? Diagnostics.Ablate(z, head, AblationMode.Mean) : z;
+    public static HeadOutputEdit MeanAblation(int layer, int head) => MeanAblation([new HeadScore(layer, head, 0, 0)]);
+
+    /// <summary>An edit that mean-ablates every head of <paramref name="heads"/> at once.</summary>
+    public static HeadOutputEdit MeanAblation(IEnumerable<HeadScore> heads)
+    {
+        ArgumentNullException.ThrowIfNull(heads);
+        var chosen = heads.Select(h => (h.Layer, h.Head)).ToArray();
+        return (l, z) =>
+        {
+            foreach (var (layer, head) in chosen.Where(c => c.Layer == l))
+            {
+                z = Diagnostics.Ablate(z, head, AblationMode.Mean);
+            }
+
+            return z;
+        };
+    }
 
     /// <summary>The repeated-half accuracy with each head mean-ablated in turn, layer by layer.</summary>
     public static double[,] AblatedAccuracy(AttentionOnlyDecoder model, RepeatedBatch sequences)

@@ -90,11 +90,10 @@ public sealed class DecoderWeights
     public long Count => Parameters().Sum(p => (long)p.Value.Length);
 
     /// <summary>
-    /// Fresh weights from one seeded generator: W_E and W_pos ~ N(0, 1) so a token starts at unit scale per feature; W_V, W_O
-    /// and W_U ~ N(0, 1/d_model), which keeps that scale through a layer; W_Q and W_K the same times <paramref name="qkScale"/>
-    /// (a small scale starts every head near uniform attention instead of a random sharp pattern).
+    /// Fresh weights from one seeded generator: W_E and W_pos ~ N(0, 1) so a token starts at unit scale per feature; every d × d
+    /// projection and W_U ~ N(0, 1/d_model), which keeps that scale through a layer.
     /// </summary>
-    public static DecoderWeights Random(DecoderConfig config, int seed, double qkScale = 1.0)
+    public static DecoderWeights Random(DecoderConfig config, int seed)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -111,8 +110,7 @@ public sealed class DecoderWeights
         Tensor WE = Draw(1.0, config.Vocab, d);
         Tensor? WP = config.Positions == PositionEncoding.Learned ? Draw(1.0, config.Context, d) : null;
         var layers = Enumerable.Range(0, config.Layers)
-            .Select(_ => new DecoderLayerWeights(
-                Draw(qkScale * projection, d, d), Draw(qkScale * projection, d, d), Draw(projection, d, d), Draw(projection, d, d)))
+            .Select(_ => new DecoderLayerWeights(Draw(projection, d, d), Draw(projection, d, d), Draw(projection, d, d), Draw(projection, d, d)))
             .ToArray();
         return new DecoderWeights(config, WE, WP, layers, Draw(projection, d, config.Vocab));
     }

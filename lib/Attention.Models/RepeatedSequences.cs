@@ -20,11 +20,13 @@ public sealed record RepeatedBatch(int[][] Tokens, int[] Starts, int[] Segments)
 }
 
 /// <summary>
-/// The task the decoder learns. Each sequence of N tokens is uniformly random noise, then a random segment of T tokens, then
-/// the same segment again (T drawn per sequence, the segment and its repeat ending the sequence). Nothing before the repeat
-/// can be predicted better than chance (1/V); from the repeat's second token on, every token can be predicted exactly by
-/// looking back at what followed the earlier occurrence of the current token: the job of an induction head. Because T
-/// varies, no fixed look-back distance does the job (a model trained on one T learns to copy from i − T + 1 by position alone).
+/// The task the decoder learns. Each sequence of N tokens is random noise, then a random segment of T distinct tokens, then
+/// the same segment again (T drawn per sequence, the segment and its repeat ending the sequence); the noise uses only tokens
+/// outside the segment. Nothing before the repeat can be predicted better than chance (1/V); from the repeat's second token
+/// on, every token can be predicted exactly by looking back at what followed the earlier occurrence of the current token:
+/// the job of an induction head. Each segment token occurs once before the repeat, so that answer is unique (with repeated
+/// tokens, "what followed it" can have two answers). Because T varies, no fixed look-back distance does the job (a model
+/// trained on one T learns to copy from i − T + 1 by position alone).
 /// </summary>
 public static class RepeatedSequences
 {
@@ -38,10 +40,11 @@ public static class RepeatedSequences
         ArgumentNullException.ThrowIfNull(rng);
         Shapes.RequirePositive(batch, nameof(batch));
         Shapes.RequirePositive(vocab, nameof(vocab));
-        if (minSegment < 2 || maxSegment < minSegment || 2 * maxSegment > length)
+        if (minSegment < 2 || maxSegment < minSegment || 2 * maxSegment > length || maxSegment >= vocab)
         {
             throw new ArgumentException(
-                $"segments must satisfy 2 ≤ minSegment ≤ maxSegment and 2 · maxSegment ≤ length; got {minSegment}, {maxSegment}, length {length}.", nameof(maxSegment));
+                $"segments must satisfy 2 ≤ minSegment ≤ maxSegment < vocab and 2 · maxSegment ≤ length; got {minSegment}, {maxSegment}, vocab {vocab}, length {length}.",
+                nameof(maxSegment));
         }
 
         var tokens = new int[batch][];
@@ -50,14 +53,24 @@ public static class RepeatedSequences
         for (int b = 0; b < batch; b++)
         {
             int T = minSegment + rng.Next(maxSegment - minSegment + 1);
-            var s = new int[length];
-            for (int n = 0; n < length - T; n++)
+            int start = length - (2 * T);
+
+            // A shuffled vocabulary: its first T ids are the segment, the other V − T the noise's alphabet.
+            int[] ids = Enumerable.Range(0, vocab).ToArray();
+            for (int k = 0; k < T; k++)
             {
-                s[n] = rng.Next(vocab);
+                int pick = k + rng.Next(vocab - k);
+                (ids[k], ids[pick]) = (ids[pick], ids[k]);
             }
 
-            int start = length - (2 * T);
-            s.AsSpan(start, T).CopyTo(s.AsSpan(start + T));
+            var s = new int[length];
+            for (int n = 0; n < start; n++)
+            {
+                s[n] = ids[T + rng.Next(vocab - T)];
+            }
+
+            ids.AsSpan(0, T).CopyTo(s.AsSpan(start));
+            ids.AsSpan(0, T).CopyTo(s.AsSpan(start + T));
             (tokens[b], starts[b], segments[b]) = (s, start, T);
         }
 

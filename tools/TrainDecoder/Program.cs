@@ -21,7 +21,6 @@ for (int i = 0; i + 1 < args.Length || (i < args.Length && Fail(args[i])); i += 
         case "--seed": options = options with { Seed = int.Parse(args[i + 1]) }; break;
         case "--positions": options = options with { Config = options.Config with { Positions = Enum.Parse<PositionEncoding>(args[i + 1], ignoreCase: true) } }; break;
         case "--min-segment": options = options with { MinSegment = int.Parse(args[i + 1]) }; break;
-        case "--qk-scale": options = options with { InitialQKScale = double.Parse(args[i + 1]) }; break;
         case "--cycled": options = options with { CycledShare = double.Parse(args[i + 1]) }; break;
         case "--batch": options = options with { BatchSize = int.Parse(args[i + 1]) }; break;
         case "--lr": options = options with { LearningRate = double.Parse(args[i + 1]) }; break;
@@ -56,7 +55,8 @@ var info = new JsonObject
         ["steps"] = options.Steps, ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate,
         ["warmupSteps"] = options.WarmupSteps, ["clipNorm"] = options.ClipNorm, ["seed"] = options.Seed, ["chunkSize"] = options.ChunkSize,
         ["optimizer"] = "Adam (β₁ 0.9, β₂ 0.999, ε 1e-8), linear warm-up then cosine to a tenth",
-        ["data"] = "RepeatedSequences.Sample: Context tokens, a segment of 6 .. Context/2 tokens and its repeat at the end",
+        ["data"] = $"per batch {options.CycledShare:P0} RepeatedSequences.Cycled (a segment repeated to the end), the rest RepeatedSequences.Sample (noise, a segment of {options.MinSegment} .. Context/2 distinct tokens, its repeat)",
+        ["cycledShare"] = options.CycledShare, ["minSegment"] = options.MinSegment,
         ["seconds"] = Math.Round(seconds, 1), ["cores"] = Environment.ProcessorCount,
     },
     ["metrics"] = metrics.ToJson(),
