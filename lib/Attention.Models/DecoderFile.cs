@@ -53,8 +53,14 @@ public static class DecoderFile
         {
             ["config"] = new JsonObject
             {
-                ["vocab"] = c.Vocab, ["dModel"] = c.DModel, ["heads"] = c.Heads, ["layers"] = c.Layers,
-                ["context"] = c.Context, ["positions"] = c.Positions.ToString(), ["ropeTheta"] = c.RopeTheta, ["ropeLayout"] = AttentionOnlyDecoder.Layout.ToString(),
+                ["vocab"] = c.Vocab,
+                ["dModel"] = c.DModel,
+                ["heads"] = c.Heads,
+                ["layers"] = c.Layers,
+                ["context"] = c.Context,
+                ["positions"] = c.Positions.ToString(),
+                ["ropeTheta"] = c.RopeTheta,
+                ["ropeLayout"] = AttentionOnlyDecoder.Layout.ToString(),
             },
             ["tensors"] = new JsonArray(weights.Parameters()
                 .Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["shape"] = new JsonArray(p.Value.Shape.Select(s => (JsonNode)s).ToArray()) })

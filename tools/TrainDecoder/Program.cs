@@ -52,12 +52,19 @@ var info = new JsonObject
     ["training"] = new JsonObject
     {
         ["command"] = DecoderFile.RebuildCommand,
-        ["steps"] = options.Steps, ["batchSize"] = options.BatchSize, ["learningRate"] = options.LearningRate,
-        ["warmupSteps"] = options.WarmupSteps, ["clipNorm"] = options.ClipNorm, ["seed"] = options.Seed, ["chunkSize"] = options.ChunkSize,
+        ["steps"] = options.Steps,
+        ["batchSize"] = options.BatchSize,
+        ["learningRate"] = options.LearningRate,
+        ["warmupSteps"] = options.WarmupSteps,
+        ["clipNorm"] = options.ClipNorm,
+        ["seed"] = options.Seed,
+        ["chunkSize"] = options.ChunkSize,
         ["optimizer"] = "Adam (β₁ 0.9, β₂ 0.999, ε 1e-8), linear warm-up then cosine to a tenth",
         ["data"] = $"per batch {options.CycledShare:P0} RepeatedSequences.Cycled (a segment repeated to the end), the rest RepeatedSequences.Sample (noise, a segment of {options.MinSegment} .. Context/2 distinct tokens, its repeat)",
-        ["cycledShare"] = options.CycledShare, ["minSegment"] = options.MinSegment,
-        ["seconds"] = Math.Round(seconds, 1), ["cores"] = Environment.ProcessorCount,
+        ["cycledShare"] = options.CycledShare,
+        ["minSegment"] = options.MinSegment,
+        ["seconds"] = Math.Round(seconds, 1),
+        ["cores"] = Environment.ProcessorCount,
     },
     ["metrics"] = metrics.ToJson(),
 };
