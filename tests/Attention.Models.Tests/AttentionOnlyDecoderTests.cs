@@ -57,6 +57,21 @@ public class AttentionOnlyDecoderTests(ShippedDecoderFixture shipped) : IClassFi
     }
 
     [Fact]
+    public void Each_induction_head_alone_copies_and_removing_it_then_leaves_chance()
+    {
+        // The induction heads back each other up: with the other layer-1 heads removed, each one still copies most of the
+        // repeat on its own; removing it as well (all of layer 1's induction heads) leaves chance (the test above).
+        var m = shipped.Metrics;
+        var heldOut = DecoderMetrics.HeldOut(shipped.Model.Config);
+        foreach (var head in m.Heads.Where(h => h.Layer == 1 && h.Induction >= 0.5))
+        {
+            var others = m.Heads.Where(h => h.Layer == 1 && h != head);
+            double alone = DecoderEvaluation.RepeatedHalfAccuracy(shipped.Model, heldOut, DecoderEvaluation.MeanAblation(others));
+            Assert.True(alone >= 0.5, $"{head.Name} alone in layer 1 gets {alone:P1} of the repeat");
+        }
+    }
+
+    [Fact]
     public void Ablating_the_previous_token_heads_breaks_the_induction_heads_too()
     {
         var m = shipped.Metrics;
