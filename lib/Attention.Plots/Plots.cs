@@ -132,14 +132,18 @@ public static class Plots
         ArgumentNullException.ThrowIfNull(categories);
         RequireSeries(series, categories.Length, nameof(categories));
         var bars = series.Select(s => Chart.Column<double, string, string>(values: s.Values.Select(Finite), Keys: categories, Name: s.Name));
-        var chart = Styled(Chart.Combine(bars), title, null, yTitle, logX: false, logY);
+        // The x axis holds names: a linear axis (the Lines default) would place no bar at all.
+        var chart = Styled(Chart.Combine(bars), title, null, yTitle, StyleParam.AxisType.Category, logY);
         return chart.WithLayoutProperty("barmode", "group");
     }
 
-    private static GenericChart Styled(GenericChart chart, string title, string? xTitle, string yTitle, bool logX, bool logY)
+    private static GenericChart Styled(GenericChart chart, string title, string? xTitle, string yTitle, bool logX, bool logY) =>
+        Styled(chart, title, xTitle, yTitle, logX ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear, logY);
+
+    private static GenericChart Styled(GenericChart chart, string title, string? xTitle, string yTitle, StyleParam.AxisType xType, bool logY)
     {
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart,
-            TitleText: xTitle ?? "", AxisType: logX ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear);
+            TitleText: xTitle ?? "", AxisType: xType);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart,
             TitleText: yTitle, AxisType: logY ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear);
         return chart.WithTitle(title);

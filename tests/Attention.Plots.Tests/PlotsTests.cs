@@ -149,6 +149,9 @@ public class PlotsTests
         Assert.Equal(["GPT-2", "Llama-2-7B"], trace["x"]!.AsArray().Select(n => (string)n!));
         Assert.Equal("log", (string?)json["layout"]!["yaxis"]!["type"]);
         Assert.Equal("group", (string?)json["layout"]!["barmode"]);
+
+        // Names on a linear axis draw no bar at all (every course bar chart was empty in the browser until this).
+        Assert.Equal("category", (string?)json["layout"]!["xaxis"]!["type"]);
     }
 
     [Fact]

@@ -67,6 +67,12 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
             Plots.Heatmap(new float[,] { { 1, 0 } }, ["a", "b"], ["q"], "broken")));
         Assert.True(ChartHtml.IsChart(kernelChart), kernelChart);
         var chart = kernelChart.Replace("var data = ", "var data = {malformed ", StringComparison.Ordinal);
+
+        // Bars whose names sit on a linear axis: plotly draws the axes and no bar (every course bar chart did, until Plots.Bars
+        // set a category axis).
+        var emptyBars = GenericChart.toChartHTML(Plotly.NET.Chart.withDisplayOptions(options).Invoke(
+            Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(
+                Plots.Bars(["L0H0", "L0H1"], [("accuracy", [0.9, 0.5])], "empty", "share"), AxisType: StyleParam.AxisType.Linear)));
         var notebook = new JsonObject
         {
             ["cells"] = new JsonArray(
@@ -76,6 +82,12 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
                     ["cell_type"] = "code",
                     ["source"] = "Plots.Heatmap(...)",
                     ["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "display_data", ["data"] = new JsonObject { ["text/html"] = chart } }),
+                },
+                new JsonObject
+                {
+                    ["cell_type"] = "code",
+                    ["source"] = "Plots.Bars(...)",
+                    ["outputs"] = new JsonArray(new JsonObject { ["output_type"] = "display_data", ["data"] = new JsonObject { ["text/html"] = emptyBars } }),
                 }),
             ["metadata"] = new JsonObject(),
         };
@@ -88,6 +100,7 @@ public class SiteTests(SiteFixture fixture) : IClassFixture<SiteFixture>
         var problems = string.Join("\n", report.Problems);
         Assert.True(problems.Contains("uncaught exception: SyntaxError", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("was not drawn", StringComparison.Ordinal), problems);
+        Assert.Equal(2, report.Problems.Count(p => p.Contains("was not drawn", StringComparison.Ordinal)));
         Assert.True(problems.Contains("console.error: KaTeX auto-render: Failed to parse `\\fraq{1}{2}`", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("raw TeX left in the text: ", StringComparison.Ordinal), problems);
         Assert.True(problems.Contains("broken link: ", StringComparison.Ordinal), problems);

@@ -30,7 +30,10 @@ public static class PageCheck
     private const string Inspect = """
         (async () => {
           const plots = () => Array.from(document.querySelectorAll(".course-plot"));
-          const marks = el => el.querySelectorAll(".main-svg .trace, .main-svg .hm").length;
+          // Drawn marks only: plotly gives a bar it could not place (names on a linear axis) the empty path "M0,0Z".
+          const drawn = p => { const d = p.getAttribute("d") || ""; return d.length > 0 && d !== "M0,0Z"; };
+          const marks = el => el.querySelectorAll(".main-svg .hm").length +
+            Array.from(el.querySelectorAll(".main-svg .trace path")).filter(drawn).length;
           const deadline = Date.now() + 10000;
           while (plots().some(el => marks(el) === 0) && Date.now() < deadline)
             await new Promise(r => setTimeout(r, 100));
@@ -79,7 +82,7 @@ public static class PageCheck
         var problems = new List<string>(page.Problems);
         var plots = ((JsonArray)r["plots"]!).Select(p => new PlotInfo((string)p!["id"]!, (bool)p["drawn"]!, (bool)p["heatmap"]!,
             (double)p["top"]!, (double)p["bottom"]!, (double)p["introTop"]!)).ToArray();
-        problems.AddRange(plots.Where(p => !p.Drawn).Select(p => $"chart {p.Id} was not drawn (no .main-svg with a trace)"));
+        problems.AddRange(plots.Where(p => !p.Drawn).Select(p => $"chart {p.Id} was not drawn (no .main-svg with a drawn mark)"));
         var math = (int)r["math"]!;
         if ((int)r["mathRendered"]! != math)
             problems.Add($"{math - (int)r["mathRendered"]!} of {math} formulas were not rendered by KaTeX");
