@@ -28,7 +28,7 @@ public static class DecoderEvaluation
         {
             foreach (int n in sequences.PredictablePositions(b))
             {
-                right += DecoderGeneration.Argmax(logits.Row(b, n)) == sequences.Tokens[b][n + 1] ? 1 : 0;
+                right += System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits.Row(b, n)) == sequences.Tokens[b][n + 1] ? 1 : 0;
                 total++;
             }
         }

@@ -112,17 +112,19 @@ public static class DecoderFile
         DecoderConfig config;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(12, headerLength))!.AsObject();
-            var c = header["config"]!.AsObject();
+            header = JsonNode.Parse(bytes.AsSpan(12, headerLength)) as JsonObject ?? throw new InvalidDataException("the header is not a JSON object");
+            var c = header["config"] as JsonObject ?? throw new InvalidDataException("the header has no config object");
+            JsonNode Field(string name) => c[name] ?? throw new InvalidDataException($"config.{name} is missing");
             config = new DecoderConfig(
-                (int)c["vocab"]!, (int)c["dModel"]!, (int)c["heads"]!, (int)c["layers"]!, (int)c["context"]!, Enum.Parse<PositionEncoding>((string)c["positions"]!), (double)c["ropeTheta"]!);
+                (int)Field("vocab"), (int)Field("dModel"), (int)Field("heads"), (int)Field("layers"), (int)Field("context"),
+                Enum.Parse<PositionEncoding>((string)Field("positions")!), (double)Field("ropeTheta"));
             config.Validate();
             if ((string?)c["ropeLayout"] != AttentionOnlyDecoder.Layout.ToString())
             {
                 throw new InvalidDataException($"ropeLayout is {(string?)c["ropeLayout"]}, not {AttentionOnlyDecoder.Layout}");
             }
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or NullReferenceException or ArgumentException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or InvalidDataException or FormatException)
         {
             throw Corrupt(path, $"its header cannot be read ({e.Message})", e);
         }

@@ -1,7 +1,7 @@
 namespace Attention.Models;
 
 /// <summary>
-/// Greedy generation with the decoder, two ways that must agree token for token (section 5.2):
+/// Greedy generation with the decoder (the next token is the largest logit, the lowest id on a tie), two ways that must agree token for token (section 5.2):
 /// <list type="bullet">
 /// <item><see cref="Recomputed"/> runs the whole prefix through the model for every new token: O(t) projections and
 /// O(t²) attention at step t.</item>
@@ -20,7 +20,7 @@ public static class DecoderGeneration
         for (int s = 0; s < steps; s++)
         {
             Tensor logits = model.Logits([tokens.ToArray()]);
-            tokens.Add(Argmax(logits.Row(0, tokens.Count - 1)));
+            tokens.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits.Row(0, tokens.Count - 1)));
         }
 
         return tokens.ToArray();
@@ -36,7 +36,7 @@ public static class DecoderGeneration
         Tensor logits = session.Feed(prompt);
         for (int s = 0; s < steps; s++)
         {
-            int next = Argmax(logits.Row(0, logits.Dim(1) - 1));
+            int next = System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits.Row(0, logits.Dim(1) - 1));
             tokens.Add(next);
             if (s < steps - 1)
             {
@@ -45,21 +45,6 @@ public static class DecoderGeneration
         }
 
         return tokens.ToArray();
-    }
-
-    /// <summary>The id of the largest logit (the lowest id on a tie).</summary>
-    public static int Argmax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int t = 1; t < logits.Length; t++)
-        {
-            if (logits[t] > logits[best])
-            {
-                best = t;
-            }
-        }
-
-        return best;
     }
 
     private static void Require(AttentionOnlyDecoder model, int[] prompt, int steps)

@@ -229,5 +229,8 @@ public class DecoderFileTests : IDisposable
         int at = good.AsSpan().IndexOf("\"blocks.0.W_Q\""u8);
         renamed[at + 12] = (byte)'X';                           // the header now lists blocks.0.W_X
         Expect(renamed, "blocks.0.W_X");
+        var noVocab = (byte[])good.Clone();
+        noVocab[good.AsSpan().IndexOf("\"vocab\""u8) + 5] = (byte)'X';   // the config now has "vocaX" and no "vocab"
+        Expect(noVocab, "config.vocab is missing");
     }
 }

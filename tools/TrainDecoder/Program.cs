@@ -13,7 +13,12 @@ using Attention.Training;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = TrainingOptions.Shipped;
 string? output = null;
-for (int i = 0; i + 1 < args.Length || (i < args.Length && Fail(args[i])); i += 2)
+if (args.Length % 2 != 0)
+{
+    Fail(args[^1]);
+}
+
+for (int i = 0; i < args.Length; i += 2)
 {
     switch (args[i])
     {
@@ -105,8 +110,9 @@ Console.WriteLine(previous is null
         ? "Reproduced the earlier weights bit for bit (same SHA-256)."
         : $"The earlier weights had SHA-256 {previous}: this run differs from them.");
 
-static bool Fail(string argument) =>
-    throw new ArgumentException($"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --positions learned|rope, --out DIR (each with a value)");
+static void Fail(string argument) =>
+    throw new ArgumentException(
+        $"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --cycled SHARE, --min-segment T, --positions learned|rope, --out DIR (each with a value)");
 
 static string FindData()
 {
