@@ -1,4 +1,6 @@
-namespace Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>
 /// The catalog of graded exercises and the entry point of every notebook check cell:

@@ -8,7 +8,7 @@ namespace Attention;
 /// Attention tensors are written [batch, heads, seq, headDim] (B, H, N, d) unless a method says otherwise;
 /// the last axis is contiguous, so <see cref="Row(int[])"/> hands out a span over one vector.
 /// </summary>
-public sealed class Tensor
+public sealed partial class Tensor
 {
     private readonly int[] shape;
     private readonly int[] strides;

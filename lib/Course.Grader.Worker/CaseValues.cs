@@ -1,6 +1,6 @@
 using Attention;
 
-namespace Course.Grading;
+namespace Course.Grader.Worker;
 
 /// <summary>
 /// The values that travel between grader and worker — case arguments, results, arguments after a call — in a small

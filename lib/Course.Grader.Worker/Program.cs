@@ -1,2 +1,2 @@
 // Course.Grader.Worker: started by the grader, one per student; see Worker.
-return Course.Grading.Worker.Run();
+return Course.Grader.Worker.Worker.Run();

@@ -2,7 +2,7 @@ using System.IO.Pipes;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace Course.Grading;
+namespace Course.Grader.Worker;
 
 /// <summary>
 /// The child process that runs student code. It reads the two pipe handles from its first line of stdin, then serves
@@ -87,7 +87,7 @@ public static class Worker
         catch (Exception e)
         {
             Exception inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            return (null, new WorkerResponse(request.Id, ResponseKind.LoadFailed, null, [], Attention.ExceptionChain.Of(inner), inner.Message));
+            return (null, new WorkerResponse(request.Id, ResponseKind.LoadFailed, null, [], Course.Grading.ExceptionChain.Of(inner), inner.Message));
         }
     }
 
@@ -102,7 +102,7 @@ public static class Worker
         catch (Exception e)
         {
             Exception inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            return new WorkerResponse(request.Id, ResponseKind.Threw, null, arguments, Attention.ExceptionChain.Of(inner), inner.Message);
+            return new WorkerResponse(request.Id, ResponseKind.Threw, null, arguments, Course.Grading.ExceptionChain.Of(inner), inner.Message);
         }
     }
 }

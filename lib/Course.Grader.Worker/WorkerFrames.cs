@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Course.Grading;
+namespace Course.Grader.Worker;
 
 /// <summary>What the grader asks of its worker.</summary>
 public enum RequestKind : byte

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>One gradebook row with its feedback.</summary>
 /// <param name="Student">The student's folder name.</param>

@@ -3,8 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// Writes the outputs of a grading run into one folder: gradebook.csv (student, exercise, points, max, status), lms.csv,

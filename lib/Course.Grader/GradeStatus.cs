@@ -1,4 +1,4 @@
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>The status column of the gradebook: why an exercise earned what it earned.</summary>
 public static class GradeStatus
@@ -37,7 +37,7 @@ public static class GradeStatus
     public const string ForbiddenApi = "forbidden-api";
 
     /// <summary>The gradebook status of a report judged by the grader.</summary>
-    public static string Of(Attention.ExerciseReport report) =>
+    public static string Of(Course.Grading.ExerciseReport report) =>
         report.Problem is not null ? Failed
         : report.NotAttempted ? NotAttempted
         : report.PassedCount == report.Cases.Count ? Passed

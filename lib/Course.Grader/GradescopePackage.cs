@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// A Gradescope autograder: <c>setup.sh</c> and <c>run_autograder</c> at the root of a zip, with the published grader

@@ -1,4 +1,4 @@
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>Limits and parallelism of a grading run.</summary>
 /// <param name="Timeout">Wall-clock limit for one exercise's graded cases (and its cell's top-level code).</param>
@@ -6,7 +6,7 @@ namespace Course.Grading;
 /// <param name="Parallelism">Students graded at once (each with its own worker process).</param>
 /// <param name="CompileTimeout">Limit for compiling one exercise cell.</param>
 /// <param name="StartupTimeout">Limit for a worker to start and to move on to its next exercise.</param>
-/// <param name="AllowLibrary">Allow the library members that do an exercise's job (<see cref="Attention.Exercise.SameAs"/>); off by default.</param>
+/// <param name="AllowLibrary">Allow the library members that do an exercise's job (<see cref="Course.Grading.Exercise.SameAs"/>); off by default.</param>
 /// <param name="EnforceApiRules">Refuse cells that use forbidden APIs before they run. Always on for grading; the tests turn it
 /// off to show that the worker's containment holds on its own.</param>
 public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout,

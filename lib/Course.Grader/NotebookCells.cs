@@ -1,8 +1,10 @@
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// Notebook cells of exercises, from the one definition in <see cref="Exercises"/>: whoever writes a notebook inserts
@@ -13,12 +15,12 @@ public static class NotebookCells
     /// <summary>The exercise cell: metadata {"course": {"exercise": id}}, marker line, and <paramref name="code"/> (default: the stub).</summary>
     public static InteractiveDocumentElement Exercise(string id, string? code = null)
     {
-        string contents = code is null ? ExerciseCells.StubCell(id) : ExerciseCells.Cell(id, code);
-        return new InteractiveDocumentElement(contents, "csharp") { Metadata = ExerciseCells.Metadata(id) };
+        string contents = code is null ? ExerciseCells.StubCell(Exercises.Get(id)) : ExerciseCells.Cell(Exercises.Get(id), code);
+        return new InteractiveDocumentElement(contents, "csharp") { Metadata = ExerciseCells.Metadata(Exercises.Get(id)) };
     }
 
     /// <summary>The check cell that follows an exercise cell.</summary>
-    public static InteractiveDocumentElement Check(string id) => new(ExerciseCells.CheckCell(id), "csharp");
+    public static InteractiveDocumentElement Check(string id) => new(ExerciseCells.CheckCell(Exercises.Get(id)), "csharp");
 
     /// <summary>The exercise cell followed by its check cell.</summary>
     public static IEnumerable<InteractiveDocumentElement> ExerciseAndCheck(string id, string? code = null) =>
@@ -33,7 +35,7 @@ public static class NotebookCells
         var document = new InteractiveDocument
         {
             new InteractiveDocumentElement($"# Exercises of notebook {notebook}", "markdown"),
-            new InteractiveDocumentElement("#r \"../lib/Attention.Exercises/bin/Debug/net10.0/Attention.Exercises.dll\"\n" + ExerciseCells.SetupUsings, "csharp"),
+            new InteractiveDocumentElement("#r \"../lib/Course.Grading/bin/Debug/net10.0/Course.Grading.dll\"\n#r \"../lib/Attention.Exercises/bin/Debug/net10.0/Attention.Exercises.dll\"\n" + ExerciseCells.SetupUsings + "using Course.Grading;\nusing Attention.Exercises;\n", "csharp"),
         };
         foreach (Exercise e in Exercises.All.Where(e => e.Notebook == notebook))
         {

@@ -1,22 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Attention;
+using Attention.Exercises;
+using Course.Grader;
 using Course.Grading;
 
 // Course.Grader: grade a class of notebook submissions.
 //   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]
 //   grade-one <submission> <results.json>   one student (Gradescope's run_autograder calls this)
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
-//   sync-notebooks [--check]       (from the repo root) rewrite the exercise cells of notebooks/ from lib/Attention.Exercises
-//   release <DIR>                  (from the repo root) write the student release: no reference answers
 //   gradescope <DIR>               (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
-
-if (args.Length == 2 && args[0] == "release")
-{
-    StudentRelease.Write(Directory.GetCurrentDirectory(), Path.GetFullPath(args[1]));
-    Console.WriteLine($"student release written to {Path.GetFullPath(args[1])} (no reference answers; open it in VS Code and Run All)");
-    return 0;
-}
 
 if (args.Length == 2 && args[0] == "gradescope")
 {
@@ -35,25 +28,11 @@ if (args.Length == 3 && args[0] == "grade-one")
     return 0;
 }
 
-if (args.Length > 0 && args[0] == "sync-notebooks")
-{
-    bool write = !args.Contains("--check");
-    string notebooks = Path.GetFullPath("notebooks"); // run from the repository root, as the README shows
-    IReadOnlyList<string> changes = CourseNotebooks.Sync(notebooks, write);
-    foreach (string change in changes)
-    {
-        Console.WriteLine((write ? "updated " : "out of step: ") + change);
-    }
-
-    Console.WriteLine(changes.Count == 0 ? "Exercise cells are in step with lib/Attention.Exercises." : $"{changes.Count} notebook(s) {(write ? "updated" : "out of step")}.");
-    return write || changes.Count == 0 ? 0 : 1;
-}
-
 if (args.Length < 2 || args[0] is not ("grade" or "bench"))
 {
     Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]");
     Console.Error.WriteLine("       Course.Grader grade-one <submission-folder> <results.json>");
-    Console.Error.WriteLine("       Course.Grader release <DIR> | gradescope <DIR> | sync-notebooks [--check]");
+    Console.Error.WriteLine("       Course.Grader gradescope <DIR>   (course tooling: dotnet run --project lib/Course.Authoring -- sync-notebooks | release <DIR>)");
     Console.Error.WriteLine("       Course.Grader bench <copies> [--out DIR]");
     return 2;
 }

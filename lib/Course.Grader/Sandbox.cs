@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// How a worker process is started, and what it can see. Always: its own working folder (holding only the student's

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>An exercise cell compiled to an assembly, or the reason it did not compile.</summary>
 /// <param name="Assembly">The emitted assembly (null when compilation failed).</param>
@@ -60,7 +62,7 @@ public static class ScriptCompiler
         // The aliases of the setup cell go on line 0, so the cell's own line numbers stay as the student sees them.
         string source = string.Join(" ", ExerciseCells.UsingAliases) + "\n" + root.ToFullString();
         int cellLines = source.Split('\n').Length - 1;
-        string trailer = $"\n(System.Delegate)new {TypeText(exercise.DelegateType)}({exercise.FunctionName})\n";
+        string trailer = $"\n(System.Delegate)new {TypeText(exercise.FuncType)}({exercise.FunctionName})\n";
         var tree = CSharpSyntaxTree.ParseText(source + trailer, parseOptions);
         var options = new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
@@ -73,7 +75,7 @@ public static class ScriptCompiler
 
         using var cts = new CancellationTokenSource(timeout);
         if (checkRules && !compilation.GetDiagnostics(cts.Token).Any(d => d.Severity == DiagnosticSeverity.Error)
-            && SourceRules.FirstViolation(compilation, tree, source.Length, allowLibrary ? [] : exercise.SameAs) is { } violation)
+            && SourceRules.FirstViolation(compilation, tree, source.Length, allowLibrary ? [] : exercise.SameAsNames) is { } violation)
         {
             return new CompiledCell(null, "", "", [], notes, violation);
         }

@@ -1,9 +1,11 @@
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// <see cref="ApiRules"/> decided on an exercise cell's compiled semantic model: every symbol the cell's code binds to

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>One notebook of a submission: its parsed document, or why it could not be read.</summary>
 /// <param name="RelativePath">Path inside the student's folder, e.g. 04.1-head-dimensions.ipynb.</param>
@@ -100,7 +102,7 @@ public sealed class Submission
         }
 
         string where2 = home.Count == 0 ? $" (no notebook {exercise.Notebook}*.ipynb in the submission)" : $" in {string.Join(", ", home.Select(h => h.RelativePath))}";
-        return new CellLookup(null, GradeStatus.NotFound, $"exercise cell {exercise.Id} not found{where2}: keep the cell's first line '{ExerciseCells.Marker(exercise.Id)}'.", []);
+        return new CellLookup(null, GradeStatus.NotFound, $"exercise cell {exercise.Id} not found{where2}: keep the cell's first line '{ExerciseCells.Marker(exercise)}'.", []);
     }
 
     private static string? MetadataId(InteractiveDocumentElement cell)

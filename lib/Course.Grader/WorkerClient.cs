@@ -1,6 +1,8 @@
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>One compiled exercise cell for a worker to load and run.</summary>
 /// <param name="Exercise">The exercise.</param>

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Course.Grading;
+namespace Course.Grader;
 
 /// <summary>
 /// One running worker: a child process (contained by <see cref="Sandbox"/>) and the two anonymous pipes the grader
@@ -199,7 +199,7 @@ public sealed class WorkerProcess : IDisposable
 
     private static readonly Lazy<string> Folder = new(() =>
     {
-        Assembly worker = typeof(Worker).Assembly;
+        Assembly worker = typeof(Course.Grader.Worker.Worker).Assembly;
         string source = Path.GetDirectoryName(worker.Location)!;
         var files = new SortedSet<string>(StringComparer.Ordinal) { Path.GetFileName(worker.Location) };
         var pending = new Stack<AssemblyName>(worker.GetReferencedAssemblies());

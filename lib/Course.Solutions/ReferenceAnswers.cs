@@ -2,7 +2,7 @@ namespace Course.Solutions;
 
 /// <summary>
 /// The reference answers of the graded exercises, as C# script text (the signature and a body). Instructor-side only:
-/// no notebook loads this assembly, and the student release (<c>Course.Grader release</c>) leaves it out. The grader
+/// no notebook loads this assembly, and the student release (<c>Course.Authoring release</c>) leaves it out. The grader
 /// does not need it to grade (expected values come from the course library); the tests and the sample class use it.
 /// </summary>
 public static partial class ReferenceAnswers
@@ -273,7 +273,7 @@ public static partial class ReferenceAnswers
         Answers.TryGetValue(id, out string? code) ? code.Trim() + "\n" : throw new KeyNotFoundException($"no reference answer for exercise '{id}'.");
 
     /// <summary>The exercise cell holding the reference answer (for sample submissions and the answered notebooks).</summary>
-    public static string Cell(string id) => Attention.ExerciseCells.Cell(id, Code(id));
+    public static string Cell(string id) => Course.Grading.ExerciseCells.Cell(Attention.Exercises.Exercises.Get(id), Code(id));
 
     /// <summary>The ids that have a reference answer.</summary>
     public static IReadOnlyCollection<string> Ids => Answers.Keys;

@@ -238,7 +238,7 @@ public class CommonMistakeTests
     public void A_common_mistake_loses_the_cases_that_target_it(string id, string code, bool[] passes)
     {
         Exercise exercise = Exercises.Get(id);
-        (ExerciseReport report, string printed) = ExerciseTests.Check(exercise, ExerciseCells.Cell(id, code));
+        (ExerciseReport report, string printed) = ExerciseTests.Check(exercise, ExerciseCells.Cell(Exercises.Get(id), code));
 
         Assert.True(passes.SequenceEqual(report.Cases.Select(c => c.Passed)), printed);
         Assert.True(report.Score < exercise.Points, printed);

@@ -30,7 +30,7 @@ public class ExerciseTests
     [MemberData(nameof(Ids))]
     public void Shipped_stub_earns_zero_and_prints_not_attempted(string id)
     {
-        (ExerciseReport report, string printed) = Check(Exercises.Get(id), ExerciseCells.StubCell(id));
+        (ExerciseReport report, string printed) = Check(Exercises.Get(id), ExerciseCells.StubCell(Exercises.Get(id)));
 
         Assert.Equal(0, report.Score);
         Assert.True(report.NotAttempted, printed);
@@ -43,14 +43,14 @@ public class ExerciseTests
     public void Cells_carry_the_marker_metadata_and_check_call(string id)
     {
         Exercise exercise = Exercises.Get(id);
-        string stub = ExerciseCells.StubCell(id);
+        string stub = ExerciseCells.StubCell(Exercises.Get(id));
 
         Assert.Equal(id, ExerciseCells.MarkerId(stub.Split('\n')[0]));
         Assert.StartsWith($"// Exercise {id}: ", stub, StringComparison.Ordinal);
         Assert.Contains(exercise.Signature, stub, StringComparison.Ordinal);
         Assert.Contains("throw new NotImplementedException();", stub, StringComparison.Ordinal);
-        Assert.Equal($"Exercises.Check(\"{id}\", {exercise.FunctionName});", ExerciseCells.CheckCell(id));
-        var course = Assert.IsType<Dictionary<string, object>>(ExerciseCells.Metadata(id)[ExerciseCells.MetadataKey]);
+        Assert.Equal($"Exercises.Check(\"{id}\", {exercise.FunctionName});", ExerciseCells.CheckCell(Exercises.Get(id)));
+        var course = Assert.IsType<Dictionary<string, object>>(ExerciseCells.Metadata(Exercises.Get(id))[ExerciseCells.MetadataKey]);
         Assert.Equal(id, course[ExerciseCells.ExerciseKey]);
     }
 
@@ -161,7 +161,7 @@ public class ExerciseTests
     {
         CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "test_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(2));
         Assert.True(compiled.Assembly is not null, string.Join("\n", compiled.Errors));
-        Delegate solution = Worker.Solution(Assembly.Load(compiled.Assembly!), compiled.EntryType, compiled.EntryMethod);
+        Delegate solution = Course.Grader.Worker.Worker.Solution(Assembly.Load(compiled.Assembly!), compiled.EntryType, compiled.EntryMethod);
         var output = new StringWriter();
         TextWriter original = Console.Out;
         Console.SetOut(output);

@@ -80,9 +80,9 @@ public static class SampleClass
         {
             json = json
                 .Replace($"{{{{solution:{e.Id}}}}}", Escape(ReferenceAnswers.Cell(e.Id)), StringComparison.Ordinal)
-                .Replace($"{{{{stub:{e.Id}}}}}", Escape(ExerciseCells.StubCell(e.Id)), StringComparison.Ordinal)
-                .Replace($"{{{{check:{e.Id}}}}}", Escape(ExerciseCells.CheckCell(e.Id)), StringComparison.Ordinal)
-                .Replace($"{{{{marker:{e.Id}}}}}", Escape(ExerciseCells.Marker(e.Id)), StringComparison.Ordinal);
+                .Replace($"{{{{stub:{e.Id}}}}}", Escape(ExerciseCells.StubCell(e)), StringComparison.Ordinal)
+                .Replace($"{{{{check:{e.Id}}}}}", Escape(ExerciseCells.CheckCell(e)), StringComparison.Ordinal)
+                .Replace($"{{{{marker:{e.Id}}}}}", Escape(ExerciseCells.Marker(e)), StringComparison.Ordinal);
         }
 
         return json;

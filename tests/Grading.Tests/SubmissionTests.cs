@@ -16,8 +16,8 @@ public class SubmissionTests
             // The metadata cell's first line is renamed; a later cell only has the marker and is not graded.
             var document = new InteractiveDocument
             {
-                new InteractiveDocumentElement("// renamed\n" + Course.Solutions.ReferenceAnswers.Code("4.2a"), "csharp") { Metadata = ExerciseCells.Metadata("4.2a") },
-                new InteractiveDocumentElement(ExerciseCells.StubCell("4.2a"), "csharp"),
+                new InteractiveDocumentElement("// renamed\n" + Course.Solutions.ReferenceAnswers.Code("4.2a"), "csharp") { Metadata = ExerciseCells.Metadata(Exercises.Get("4.2a")) },
+                new InteractiveDocumentElement(ExerciseCells.StubCell(Exercises.Get("4.2a")), "csharp"),
                 new InteractiveDocumentElement("Some prose.", "markdown"),
             };
             NotebookCells.Write(document, Path.Combine(folder, "alice", "04.2-mine.ipynb"));

@@ -49,7 +49,7 @@ public class ExerciseNotebookTests
     {
         IReadOnlyList<string> outOfStep = CourseNotebooks.Sync(Paths.Notebooks, write: false);
         Assert.True(outOfStep.Count == 0,
-            string.Join("\n", outOfStep) + "\nRun `dotnet run --project lib/Course.Grader -- sync-notebooks` from the repository root.");
+            string.Join("\n", outOfStep) + "\nRun `dotnet run --project lib/Course.Authoring -- sync-notebooks` from the repository root.");
     }
 
     [Fact]

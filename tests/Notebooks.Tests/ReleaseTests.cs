@@ -8,7 +8,7 @@ using Course.Solutions;
 namespace Notebooks.Tests;
 
 /// <summary>
-/// The student release (<c>Course.Grader release DIR</c>): no reference answer in any of its files or in the
+/// The student release (<c>Course.Authoring release DIR</c>): no reference answer in any of its files or in the
 /// assemblies it builds (nor in the Attention.Exercises.dll the notebooks here load), and a notebook of it runs in the
 /// real kernel on its own — building its library — with every check reporting "not attempted".
 /// </summary>

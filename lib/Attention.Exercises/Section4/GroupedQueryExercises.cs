@@ -1,48 +1,91 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 4.5: grouped-query attention, the KV cache it shrinks, and repeating KV heads.</summary>
 internal static class GroupedQueryExercises
 {
+    /// <summary>Exercise 4.5a: the function the student writes.</summary>
+    public delegate int KvHeadFor(int queryHead, int nHeads, int nKvHeads);
+
+    /// <summary>Exercise 4.5b: the function the student writes.</summary>
+    public delegate long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue);
+
+    /// <summary>Exercise 4.5c: the function the student writes.</summary>
+    public delegate Tensor RepeatKv(Tensor kv, int nRep);
+
+    /// <summary>Exercise 4.5d: the function the student writes.</summary>
+    public delegate Tensor PackedMqa(int[] tokens, int vocab, int dK);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<int, int, int, int>>(
-            "4.5a", "Which KV head a query head reads", 1, "04.5",
-            "int KvHeadFor(int queryHead, int nHeads, int nKvHeads)",
-            "query head h of nHeads reads KV head ⌊h / (nHeads / nKvHeads)⌋.",
-            ["Attention.ScaledDotProductAttention", "Attention.GroupedQueryAttention"],
-            KvHeads("multi-head: 4 query heads, 4 KV heads", 4, 4),
-            KvHeads("grouped: 8 query heads, 2 KV heads", 8, 2),
-            KvHeads("multi-query: 6 query heads, 1 KV head", 6, 1),
-            KvHeads("Llama-3-8B: 32 query heads, 8 KV heads", 32, 8)),
+        new Exercise<KvHeadFor>
+        {
+            Id = "4.5a",
+            Title = "Which KV head a query head reads",
+            Points = 1,
+            Notebook = "04.5",
+            Task = "query head h of nHeads reads KV head ⌊h / (nHeads / nKvHeads)⌋.",
+            SameAs = [typeof(ScaledDotProductAttention), typeof(GroupedQueryAttention)],
+            Cases =
+            [
+                KvHeads("multi-head: 4 query heads, 4 KV heads", 4, 4),
+                KvHeads("grouped: 8 query heads, 2 KV heads", 8, 2),
+                KvHeads("multi-query: 6 query heads, 1 KV head", 6, 1),
+                KvHeads("Llama-3-8B: 32 query heads, 8 KV heads", 32, 8),
+            ],
+        },
 
-        new Exercise<Func<int, int, int, long, int, long>>(
-            "4.5b", "KV-cache bytes", 2, "04.5",
-            "long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)",
-            "bytes = 2 (K and V) × layers × kvHeads × headDim × bytesPerValue × tokens, as a long.",
-            ["Attention.CostModel"],
-            CacheBytes("GPT-2 small, 1024 tokens, fp16", 12, 12, 64, 1024, 2),
-            CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
-            CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
-            CacheBytes("Mixtral-8x7B, one million tokens, fp32 (needs a long)", 32, 8, 128, 1_000_000, 4)),
+        new Exercise<KvCacheBytes>
+        {
+            Id = "4.5b",
+            Title = "KV-cache bytes",
+            Points = 2,
+            Notebook = "04.5",
+            Task = "bytes = 2 (K and V) × layers × kvHeads × headDim × bytesPerValue × tokens, as a long.",
+            SameAs = [typeof(CostModel)],
+            Cases =
+            [
+                CacheBytes("GPT-2 small, 1024 tokens, fp16", 12, 12, 64, 1024, 2),
+                CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
+                CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
+                CacheBytes("Mixtral-8x7B, one million tokens, fp32 (needs a long)", 32, 8, 128, 1_000_000, 4),
+            ],
+        },
 
-        new Exercise<Func<Tensor, int, Tensor>>(
-            "4.5c", "Repeat KV heads", 2, "04.5",
-            "Tensor RepeatKv(Tensor kv, int nRep)",
-            "kv [B, h_kv, S, d] → [B, h_kv · nRep, S, d]; output head i is a copy of KV head ⌊i / nRep⌋.",
-            ["Attention.GroupedQueryAttention", "Attention.ScaledDotProductAttention"],
-            Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
-            Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
-            Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453)),
+        new Exercise<RepeatKv>
+        {
+            Id = "4.5c",
+            Title = "Repeat KV heads",
+            Points = 2,
+            Notebook = "04.5",
+            Task = "kv [B, h_kv, S, d] → [B, h_kv · nRep, S, d]; output head i is a copy of KV head ⌊i / nRep⌋.",
+            SameAs = [typeof(GroupedQueryAttention), typeof(ScaledDotProductAttention)],
+            Cases =
+            [
+                Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
+                Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
+                Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453),
+            ],
+        },
 
-        new Exercise<Func<int[], int, int, Tensor>>(
-            "4.5d", "One shared key head for two jobs", 3, "04.5",
-            "Tensor PackedMqa(int[] tokens, int vocab, int dK)",
-            "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head, [2] those of a same-token head; with d_k = 4 one-hot codes do not fit: pack them.",
-            [],
-            Packed("the cat sat on the mat because it was tired: n = 10, 9 words, d_k = 4", [0, 1, 2, 3, 0, 4, 5, 6, 7, 8], 9, 4),
-            Packed("a repeating sentence, n = 16, 5 words, d_k = 4", [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 5, 4),
-            Packed("two words only, n = 12, d_k = 4", [0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0], 2, 4),
-            Packed("one token repeated, n = 6, 1 word, d_k = 6", [0, 0, 0, 0, 0, 0], 1, 6)),
+        new Exercise<PackedMqa>
+        {
+            Id = "4.5d",
+            Title = "One shared key head for two jobs",
+            Points = 3,
+            Notebook = "04.5",
+            Task = "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head, [2] those of a same-token head; with d_k = 4 one-hot codes do not fit: pack them.",
+            SameAs = [],
+            Cases =
+            [
+                Packed("the cat sat on the mat because it was tired: n = 10, 9 words, d_k = 4", [0, 1, 2, 3, 0, 4, 5, 6, 7, 8], 9, 4),
+                Packed("a repeating sentence, n = 16, 5 words, d_k = 4", [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 5, 4),
+                Packed("two words only, n = 12, d_k = 4", [0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0], 2, 4),
+                Packed("one token repeated, n = 6, 1 word, d_k = 6", [0, 0, 0, 0, 0, 0], 1, 6),
+            ],
+        },
     ];
 
     // Judged by what the construction does, not by its numbers: any packing whose two heads, under a causal mask,

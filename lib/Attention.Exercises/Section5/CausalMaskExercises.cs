@@ -1,29 +1,52 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 5.1: the causal mask, aligned for a chunk of queries at the end of the key sequence.</summary>
 internal static class CausalMaskExercises
 {
+    /// <summary>Exercise 5.1a: the function the student writes.</summary>
+    public delegate Tensor ChunkMask(int queries, int keys);
+
+    /// <summary>Exercise 5.1b: the function the student writes.</summary>
+    public delegate Tensor MaskedWeights(Tensor scores, int[] lengths);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<int, int, Tensor>>(
-            "5.1a", "Causal mask for a chunk", 2, "05.1",
-            "Tensor ChunkMask(int queries, int keys)",
-            "[L, S] of 1 where query i may attend to key j and 0 elsewhere; the L queries are the LAST L of the S positions, so query i sits at position i + S − L and sees keys 0 .. i + S − L.",
-            ["Attention.Mask", "Attention.ScaledDotProductAttention", "Attention.CachedAttention"],
-            Chunk("training or full prefill: L = S = 5", 5, 5),
-            Chunk("a chunk of 3 new queries after 4 cached keys: L = 3, S = 7", 3, 7),
-            Chunk("one decode query against 9 keys: L = 1, S = 9", 1, 9),
-            Chunk("more queries than keys, L = 5, S = 3: the first two rows see nothing", 5, 3)),
+        new Exercise<ChunkMask>
+        {
+            Id = "5.1a",
+            Title = "Causal mask for a chunk",
+            Points = 2,
+            Notebook = "05.1",
+            Task = "[L, S] of 1 where query i may attend to key j and 0 elsewhere; the L queries are the LAST L of the S positions, so query i sits at position i + S − L and sees keys 0 .. i + S − L.",
+            SameAs = [typeof(Mask), typeof(ScaledDotProductAttention), typeof(CachedAttention)],
+            Cases =
+            [
+                Chunk("training or full prefill: L = S = 5", 5, 5),
+                Chunk("a chunk of 3 new queries after 4 cached keys: L = 3, S = 7", 3, 7),
+                Chunk("one decode query against 9 keys: L = 1, S = 9", 1, 9),
+                Chunk("more queries than keys, L = 5, S = 3: the first two rows see nothing", 5, 3),
+            ],
+        },
 
-        new Exercise<Func<Tensor, int[], Tensor>>(
-            "5.1b", "Causal weights of a left-padded batch", 3, "05.1",
-            "Tensor MaskedWeights(Tensor scores, int[] lengths)",
-            "scores [B, n, n] (one head); batch row b holds lengths[b] real tokens at the END (left padding). Query i may see key j when j ≤ i and j is a real token. Return the softmax over the visible keys, [B, n, n]: masked keys get weight exactly 0, and a row that sees nothing (a padding query) is all zeros.",
-            [.. KvCacheExercises.Attends],
-            Padded("no padding: plain causal weights", [5], n: 5, seed: 511),
-            Padded("left padding 2 and 0 in a batch of two", [3, 5], n: 5, seed: 512),
-            Padded("large scores: subtract the row max before exp", [4, 2], n: 6, seed: 513, sigma: 40),
-            Padded("a sequence that is all padding gives zero rows", [0, 3], n: 3, seed: 514)),
+        new Exercise<MaskedWeights>
+        {
+            Id = "5.1b",
+            Title = "Causal weights of a left-padded batch",
+            Points = 3,
+            Notebook = "05.1",
+            Task = "scores [B, n, n] (one head); batch row b holds lengths[b] real tokens at the END (left padding). Query i may see key j when j ≤ i and j is a real token. Return the softmax over the visible keys, [B, n, n]: masked keys get weight exactly 0, and a row that sees nothing (a padding query) is all zeros.",
+            SameAs = [.. KvCacheExercises.Attends],
+            Cases =
+            [
+                Padded("no padding: plain causal weights", [5], n: 5, seed: 511),
+                Padded("left padding 2 and 0 in a batch of two", [3, 5], n: 5, seed: 512),
+                Padded("large scores: subtract the row max before exp", [4, 2], n: 6, seed: 513, sigma: 40),
+                Padded("a sequence that is all padding gives zero rows", [0, 3], n: 3, seed: 514),
+            ],
+        },
     ];
 
     private static GradedCase Padded(string name, int[] lengths, int n, int seed, double sigma = 1) =>

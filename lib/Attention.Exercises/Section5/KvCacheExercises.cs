@@ -1,4 +1,7 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>
 /// Notebook 5.2: one decode step against a KV cache (a chunk of several new tokens, an empty cache), and one against a
@@ -6,35 +9,55 @@ namespace Attention;
 /// </summary>
 internal static class KvCacheExercises
 {
-    internal static readonly string[] Attends =
+    /// <summary>Exercise 5.2a: the function the student writes.</summary>
+    public delegate Tensor DecodeStep(Tensor Kcache, Tensor Vcache, Tensor q, Tensor k, Tensor v);
+
+    /// <summary>Exercise 5.2b: the function the student writes.</summary>
+    public delegate Tensor WindowDecodeStep(Tensor Kbuf, Tensor Vbuf, int position, Tensor q, Tensor k, Tensor v);
+
+    internal static readonly LibraryMember[] Attends =
     [
-        "Attention.ScaledDotProductAttention", "Attention.CachedAttention", "Attention.KvCache", "Attention.SlidingWindowKvCache",
-        "Attention.Softmax", "Attention.OnlineSoftmax", "Attention.FlashAttention", "Attention.MultiHeadAttention",
-        "Attention.GroupedQueryAttention", "Attention.CrossAttention", "Attention.SparseAttention", "Attention.Mask",
+        typeof(ScaledDotProductAttention), typeof(CachedAttention), typeof(KvCache), typeof(SlidingWindowKvCache),
+        typeof(Softmax), typeof(OnlineSoftmax), typeof(FlashAttention), typeof(MultiHeadAttention),
+        typeof(GroupedQueryAttention), typeof(CrossAttention), typeof(SparseAttention), typeof(Mask),
     ];
 
     public static Exercise[] All =>
     [
-        new Exercise<Func<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor>>(
-            "5.2a", "A decode step against the cache", 3, "05.2",
-            "Tensor DecodeStep(Tensor Kcache, Tensor Vcache, Tensor q, Tensor k, Tensor v)",
-            "Kcache, Vcache [B, H, S, d] hold S earlier tokens (S may be 0); q, k, v [B, H, T, d] are T new tokens. Append k, v to the cache, then return each new query's attention output over the S + T keys it may see, [B, H, T, d]: new token t sees every cached key and the new keys 0..t.",
-            Attends,
-            Step("a first token against an empty cache: S = 0, T = 1", B: 1, H: 2, S: 0, T: 1, d: 4, seed: 521),
-            Step("one new token after 6 cached: S = 6, T = 1", B: 2, H: 3, S: 6, T: 1, d: 5, seed: 522),
-            Step("a chunk of 3 new tokens after 4 cached: S = 4, T = 3", B: 1, H: 2, S: 4, T: 3, d: 4, seed: 523),
-            Step("a chunk into an empty cache is a causal prefill: S = 0, T = 5", B: 1, H: 1, S: 0, T: 5, d: 6, seed: 524)),
+        new Exercise<DecodeStep>
+        {
+            Id = "5.2a",
+            Title = "A decode step against the cache",
+            Points = 3,
+            Notebook = "05.2",
+            Task = "Kcache, Vcache [B, H, S, d] hold S earlier tokens (S may be 0); q, k, v [B, H, T, d] are T new tokens. Append k, v to the cache, then return each new query's attention output over the S + T keys it may see, [B, H, T, d]: new token t sees every cached key and the new keys 0..t.",
+            SameAs = Attends,
+            Cases =
+            [
+                Step("a first token against an empty cache: S = 0, T = 1", B: 1, H: 2, S: 0, T: 1, d: 4, seed: 521),
+                Step("one new token after 6 cached: S = 6, T = 1", B: 2, H: 3, S: 6, T: 1, d: 5, seed: 522),
+                Step("a chunk of 3 new tokens after 4 cached: S = 4, T = 3", B: 1, H: 2, S: 4, T: 3, d: 4, seed: 523),
+                Step("a chunk into an empty cache is a causal prefill: S = 0, T = 5", B: 1, H: 1, S: 0, T: 5, d: 6, seed: 524),
+            ],
+        },
 
-        new Exercise<Func<Tensor, Tensor, int, Tensor, Tensor, Tensor, Tensor>>(
-            "5.2b", "A decode step against a rolling buffer", 3, "05.2",
-            "Tensor WindowDecodeStep(Tensor Kbuf, Tensor Vbuf, int position, Tensor q, Tensor k, Tensor v)",
-            "A sliding window of W keys (the query's own included) with a rolling buffer: Kbuf, Vbuf [B, H, W, d], slot s holds the latest earlier token p with p mod W = s; slots no token has reached yet hold leftovers to ignore. q, k, v [B, H, 1, d] are the token at `position`. Write k, v into slot position mod W (in place), then return its attention output [B, H, 1, d] over positions max(0, position − W + 1) .. position.",
-            Attends,
-            Rolling("the first token: position 0, W = 4, every slot holds leftovers", B: 1, H: 2, W: 4, position: 0, seed: 525),
-            Rolling("a buffer not yet full: position 2, W = 5", B: 2, H: 2, W: 5, position: 2, seed: 526),
-            Rolling("the buffer just full: position 5, W = 6", B: 1, H: 3, W: 6, position: 5, seed: 527),
-            Rolling("a full buffer wraps: position 13, W = 5 writes slot 3", B: 1, H: 2, W: 5, position: 13, seed: 528),
-            Rolling("W = 1: the token sees only itself", B: 1, H: 1, W: 1, position: 7, seed: 529)),
+        new Exercise<WindowDecodeStep>
+        {
+            Id = "5.2b",
+            Title = "A decode step against a rolling buffer",
+            Points = 3,
+            Notebook = "05.2",
+            Task = "A sliding window of W keys (the query's own included) with a rolling buffer: Kbuf, Vbuf [B, H, W, d], slot s holds the latest earlier token p with p mod W = s; slots no token has reached yet hold leftovers to ignore. q, k, v [B, H, 1, d] are the token at `position`. Write k, v into slot position mod W (in place), then return its attention output [B, H, 1, d] over positions max(0, position − W + 1) .. position.",
+            SameAs = Attends,
+            Cases =
+            [
+                Rolling("the first token: position 0, W = 4, every slot holds leftovers", B: 1, H: 2, W: 4, position: 0, seed: 525),
+                Rolling("a buffer not yet full: position 2, W = 5", B: 2, H: 2, W: 5, position: 2, seed: 526),
+                Rolling("the buffer just full: position 5, W = 6", B: 1, H: 3, W: 6, position: 5, seed: 527),
+                Rolling("a full buffer wraps: position 13, W = 5 writes slot 3", B: 1, H: 2, W: 5, position: 13, seed: 528),
+                Rolling("W = 1: the token sees only itself", B: 1, H: 1, W: 1, position: 7, seed: 529),
+            ],
+        },
     ];
 
     // The rolling buffer of a sequence of position + 1 tokens after tokens 0 .. position − 1 were written; leftovers are

@@ -1,29 +1,52 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 5.4: rotary position embedding, and the relative-position property it exists for.</summary>
 internal static class PositionalEncodingExercises
 {
+    /// <summary>Exercise 5.4a: the function the student writes.</summary>
+    public delegate Tensor Rotate(Tensor x, int[] positions);
+
+    /// <summary>Exercise 5.4b: the function the student writes.</summary>
+    public delegate double[] AlibiSlopes(int heads);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<Tensor, int[], Tensor>>(
-            "5.4a", "Rotate queries and keys (RoPE)", 3, "05.4",
-            "Tensor Rotate(Tensor x, int[] positions)",
-            "x [n, d], d even; row r sits at positions[r] = m. Rotate each pair (2i, 2i+1) by the angle m·θ_i, θ_i = 10000^(−2i/d): (a, b) → (a cos − b sin, a sin + b cos). Return a new [n, d].",
-            ["Attention.Rope"],
-            Rotated("4 tokens at positions 0..3, d = 8", 4, 8, [0, 1, 2, 3], seed: 541),
-            Rotated("left-padded positions 0, 0, 1, 2, 3, d = 6", 5, 6, [0, 0, 1, 2, 3], seed: 542),
-            Rotated("far positions 1000..1002, d = 16", 3, 16, [1000, 1001, 1002], seed: 543),
-            Relative("q at 7 and k at 3 score like q at 107 and k at 103 (only m − n matters)", 8, seed: 544)),
+        new Exercise<Rotate>
+        {
+            Id = "5.4a",
+            Title = "Rotate queries and keys (RoPE)",
+            Points = 3,
+            Notebook = "05.4",
+            Task = "x [n, d], d even; row r sits at positions[r] = m. Rotate each pair (2i, 2i+1) by the angle m·θ_i, θ_i = 10000^(−2i/d): (a, b) → (a cos − b sin, a sin + b cos). Return a new [n, d].",
+            SameAs = [typeof(Rope)],
+            Cases =
+            [
+                Rotated("4 tokens at positions 0..3, d = 8", 4, 8, [0, 1, 2, 3], seed: 541),
+                Rotated("left-padded positions 0, 0, 1, 2, 3, d = 6", 5, 6, [0, 0, 1, 2, 3], seed: 542),
+                Rotated("far positions 1000..1002, d = 16", 3, 16, [1000, 1001, 1002], seed: 543),
+                Relative("q at 7 and k at 3 score like q at 107 and k at 103 (only m − n matters)", 8, seed: 544),
+            ],
+        },
 
-        new Exercise<Func<int, double[]>>(
-            "5.4b", "ALiBi slopes for any number of heads", 2, "05.4",
-            "double[] AlibiSlopes(int heads)",
-            "the slope m_a of each head a = 0..heads − 1: for a power of two n, m_a = 2^(−8(a+1)/n); otherwise the slopes of the largest power of two p < heads, then every other slope of 2p, the first heads − p of them.",
-            ["Attention.Alibi"],
-            Slopes("8 heads (a power of two)", 8),
-            Slopes("12 heads", 12),
-            Slopes("an odd count: 5 heads", 5),
-            Slopes("one head", 1)),
+        new Exercise<AlibiSlopes>
+        {
+            Id = "5.4b",
+            Title = "ALiBi slopes for any number of heads",
+            Points = 2,
+            Notebook = "05.4",
+            Task = "the slope m_a of each head a = 0..heads − 1: for a power of two n, m_a = 2^(−8(a+1)/n); otherwise the slopes of the largest power of two p < heads, then every other slope of 2p, the first heads − p of them.",
+            SameAs = [typeof(Alibi)],
+            Cases =
+            [
+                Slopes("8 heads (a power of two)", 8),
+                Slopes("12 heads", 12),
+                Slopes("an odd count: 5 heads", 5),
+                Slopes("one head", 1),
+            ],
+        },
     ];
 
     private static GradedCase Slopes(string name, int heads) =>

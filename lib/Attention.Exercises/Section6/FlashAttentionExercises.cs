@@ -1,36 +1,59 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 6.3: the online-softmax update of one tile, and merging partial results exactly.</summary>
 internal static class FlashAttentionExercises
 {
+    /// <summary>Exercise 6.3a: the function the student writes.</summary>
+    public delegate double[] TileUpdate(double[] state, float[] scores, Tensor Vtile);
+
+    /// <summary>Exercise 6.3b: the function the student writes.</summary>
+    public delegate Tensor MergePartials(Tensor O1, Tensor lse1, Tensor O2, Tensor lse2);
+
     private const float Hidden = float.NegativeInfinity;
 
     public static Exercise[] All =>
     [
-        new Exercise<Func<double[], float[], Tensor, double[]>>(
-            "6.3a", "One online-softmax tile update", 3, "06.3",
-            "double[] TileUpdate(double[] state, float[] scores, Tensor Vtile)",
-            "state = [m, ℓ, o_0 .. o_{dv−1}] of one query row: running max m, running sum ℓ = Σ e^(s − m) and the unnormalised output o = Σ e^(s − m) v, over the keys seen so far (an empty row is [−∞, 0, 0, …]). scores: the row's next Bc scores (−∞ = a hidden key); Vtile [Bc, dv]: their values. Return the state after the tile: m' = max(m, max scores), ℓ' = e^(m − m')ℓ + Σ e^(s_j − m'), o' = e^(m − m')o + Σ e^(s_j − m') v_j. A tile that shows nothing changes nothing.",
-            [.. KvCacheExercises.Attends],
-            Tile("the first tile of a row: m = −∞, ℓ = 0", [Hidden, 0, 0, 0, 0], [0.3f, -1.2f, 2.0f, 0.7f], seed: 631),
-            Tile("a new maximum: the old ℓ and o are rescaled", [0.5, 2.3, 0.4, -1.1, 0.9], [3.0f, 1.0f, -0.5f], seed: 632),
-            Tile("a tile below the running maximum", [5.0, 1.7, 0.2, 0.6, -0.3], [0.1f, -0.4f, 1.3f, 0.8f, -2f], seed: 633),
-            Tile("a partly hidden tile", [1.0, 1.4, -0.5, 0.5, 0.25], [Hidden, 2.5f, Hidden, 0.5f], seed: 634),
-            Tile("a fully hidden tile on an empty row: no NaN, nothing changes", [Hidden, 0, 0, 0, 0], [Hidden, Hidden, Hidden], seed: 635),
-            Tile("a fully hidden tile on a started row: nothing changes", [0.8, 2.1, 0.3, -0.7, 1.1], [Hidden, Hidden], seed: 636),
-            Tile("scores near 1000: exponentiate only differences", [1000, 1.2, 0.5, 0.5, -0.5], [1003f, 998f, 1001f], seed: 637),
-            LastTile("the last tile of a row: o' / ℓ' is the attention output of the whole row", seed: 638)),
+        new Exercise<TileUpdate>
+        {
+            Id = "6.3a",
+            Title = "One online-softmax tile update",
+            Points = 3,
+            Notebook = "06.3",
+            Task = "state = [m, ℓ, o_0 .. o_{dv−1}] of one query row: running max m, running sum ℓ = Σ e^(s − m) and the unnormalised output o = Σ e^(s − m) v, over the keys seen so far (an empty row is [−∞, 0, 0, …]). scores: the row's next Bc scores (−∞ = a hidden key); Vtile [Bc, dv]: their values. Return the state after the tile: m' = max(m, max scores), ℓ' = e^(m − m')ℓ + Σ e^(s_j − m'), o' = e^(m − m')o + Σ e^(s_j − m') v_j. A tile that shows nothing changes nothing.",
+            SameAs = [.. KvCacheExercises.Attends],
+            Cases =
+            [
+                Tile("the first tile of a row: m = −∞, ℓ = 0", [Hidden, 0, 0, 0, 0], [0.3f, -1.2f, 2.0f, 0.7f], seed: 631),
+                Tile("a new maximum: the old ℓ and o are rescaled", [0.5, 2.3, 0.4, -1.1, 0.9], [3.0f, 1.0f, -0.5f], seed: 632),
+                Tile("a tile below the running maximum", [5.0, 1.7, 0.2, 0.6, -0.3], [0.1f, -0.4f, 1.3f, 0.8f, -2f], seed: 633),
+                Tile("a partly hidden tile", [1.0, 1.4, -0.5, 0.5, 0.25], [Hidden, 2.5f, Hidden, 0.5f], seed: 634),
+                Tile("a fully hidden tile on an empty row: no NaN, nothing changes", [Hidden, 0, 0, 0, 0], [Hidden, Hidden, Hidden], seed: 635),
+                Tile("a fully hidden tile on a started row: nothing changes", [0.8, 2.1, 0.3, -0.7, 1.1], [Hidden, Hidden], seed: 636),
+                Tile("scores near 1000: exponentiate only differences", [1000, 1.2, 0.5, 0.5, -0.5], [1003f, 998f, 1001f], seed: 637),
+                LastTile("the last tile of a row: o' / ℓ' is the attention output of the whole row", seed: 638),
+            ],
+        },
 
-        new Exercise<Func<Tensor, Tensor, Tensor, Tensor, Tensor>>(
-            "6.3b", "Merge two partial attentions", 3, "06.3",
-            "Tensor MergePartials(Tensor O1, Tensor lse1, Tensor O2, Tensor lse2)",
-            "The same L queries attended to two disjoint sets of keys: O1, O2 [L, dv] are the (normalised) outputs over each set and lse1, lse2 [L] their log-sum-exps, log Σ_j e^(s_ij) (−∞ when row i saw no key in that set, and then its O row is 0). Return the output over all the keys, [L, dv], without the keys: it is exact.",
-            [.. KvCacheExercises.Attends],
-            Merge("an even split, 4 + 4 keys", L: 3, S: 8, split: 4, causal: false, sigma: 1, seed: 641),
-            Merge("an uneven split, 1 + 9 keys", L: 4, S: 10, split: 1, causal: false, sigma: 1, seed: 642),
-            Merge("causal prefill split at key 3: the first rows saw nothing in part 2 (lse2 = −∞)", L: 6, S: 6, split: 3, causal: true, sigma: 1, seed: 643),
-            Merge("large scores: e^lse overflows, work with lse differences", L: 3, S: 6, split: 2, causal: false, sigma: 30, seed: 644),
-            Merge("one query, one key per part", L: 1, S: 2, split: 1, causal: false, sigma: 1, seed: 645)),
+        new Exercise<MergePartials>
+        {
+            Id = "6.3b",
+            Title = "Merge two partial attentions",
+            Points = 3,
+            Notebook = "06.3",
+            Task = "The same L queries attended to two disjoint sets of keys: O1, O2 [L, dv] are the (normalised) outputs over each set and lse1, lse2 [L] their log-sum-exps, log Σ_j e^(s_ij) (−∞ when row i saw no key in that set, and then its O row is 0). Return the output over all the keys, [L, dv], without the keys: it is exact.",
+            SameAs = [.. KvCacheExercises.Attends],
+            Cases =
+            [
+                Merge("an even split, 4 + 4 keys", L: 3, S: 8, split: 4, causal: false, sigma: 1, seed: 641),
+                Merge("an uneven split, 1 + 9 keys", L: 4, S: 10, split: 1, causal: false, sigma: 1, seed: 642),
+                Merge("causal prefill split at key 3: the first rows saw nothing in part 2 (lse2 = −∞)", L: 6, S: 6, split: 3, causal: true, sigma: 1, seed: 643),
+                Merge("large scores: e^lse overflows, work with lse differences", L: 3, S: 6, split: 2, causal: false, sigma: 30, seed: 644),
+                Merge("one query, one key per part", L: 1, S: 2, split: 1, causal: false, sigma: 1, seed: 645),
+            ],
+        },
     ];
 
     // The reference update, in float64: OnlineSoftmax.Step for (m, ℓ), then the same rescale for o.

@@ -1,30 +1,53 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 6.5: entropy of every attention row, and what mean-ablating each head changes.</summary>
 internal static class LongContextDiagnosticsExercises
 {
+    /// <summary>Exercise 6.5a: the function the student writes.</summary>
+    public delegate Tensor RowEntropy(Tensor weights);
+
+    /// <summary>Exercise 6.5b: the function the student writes.</summary>
+    public delegate double[] AblationEffects(Tensor headOutputs, Tensor W_O);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<Tensor, Tensor>>(
-            "6.5a", "Entropy per head and position", 2, "06.5",
-            "Tensor RowEntropy(Tensor weights)",
-            "weights [B, H, L, S], each row a softmax over its visible keys (hidden keys have weight 0). Return the entropy of every row in nats, H_i = −Σ_j w_ij ln w_ij, as [B, H, L]: a key with weight 0 adds 0, and a row with no visible key (all zeros) has entropy 0.",
-            ["Attention.Diagnostics"],
-            Entropy("causal weights of random scores", () => Causal(Tensor.Random(651, [2, 3, 5, 5], sigma: 2))),
-            Entropy("one-hot rows have entropy 0", () => OneHot(1, 2, 4, 6)),
-            Entropy("uniform over the i + 1 visible keys: ln(i + 1)", () => Causal(new Tensor(1, 1, 7, 7))),
-            Entropy("rows with no visible key (a fully masked row) are 0", () => WithEmptyRows(Causal(Tensor.Random(653, [1, 2, 4, 4])))),
-            Entropy("very sharp rows: weights like 1e-30 must not give NaN", () => Causal(Tensor.Random(654, [1, 1, 6, 6], sigma: 40)))),
+        new Exercise<RowEntropy>
+        {
+            Id = "6.5a",
+            Title = "Entropy per head and position",
+            Points = 2,
+            Notebook = "06.5",
+            Task = "weights [B, H, L, S], each row a softmax over its visible keys (hidden keys have weight 0). Return the entropy of every row in nats, H_i = −Σ_j w_ij ln w_ij, as [B, H, L]: a key with weight 0 adds 0, and a row with no visible key (all zeros) has entropy 0.",
+            SameAs = [typeof(Diagnostics)],
+            Cases =
+            [
+                Entropy("causal weights of random scores", () => Causal(Tensor.Random(651, [2, 3, 5, 5], sigma: 2))),
+                Entropy("one-hot rows have entropy 0", () => OneHot(1, 2, 4, 6)),
+                Entropy("uniform over the i + 1 visible keys: ln(i + 1)", () => Causal(new Tensor(1, 1, 7, 7))),
+                Entropy("rows with no visible key (a fully masked row) are 0", () => WithEmptyRows(Causal(Tensor.Random(653, [1, 2, 4, 4])))),
+                Entropy("very sharp rows: weights like 1e-30 must not give NaN", () => Causal(Tensor.Random(654, [1, 1, 6, 6], sigma: 40))),
+            ],
+        },
 
-        new Exercise<Func<Tensor, Tensor, double[]>>(
-            "6.5b", "What mean-ablating each head changes", 3, "06.5",
-            "double[] AblationEffects(Tensor headOutputs, Tensor W_O)",
-            "headOutputs [B, H, N, dv], W_O [H·dv, d_model]; the layer's output is Y = concat_a(head_a) W_O, [B, N, d_model]. For each head a, replace head a's output at every batch row and position by its mean over batch and positions, recompute Y_a, and return ‖Y − Y_a‖₂ / ‖Y‖₂ per head, [H]. Do not change headOutputs.",
-            ["Attention.Diagnostics", "Attention.MultiHeadAttention"],
-            Effects("random heads: B = 1, H = 3, N = 5", () => Tensor.Random(655, [1, 3, 5, 4]), () => Tensor.Random(656, [12, 6])),
-            Effects("a head whose output never varies: mean ablation changes nothing", () => ConstantHead(Tensor.Random(657, [2, 4, 3, 2]), head: 2), () => Tensor.Random(658, [8, 5])),
-            Effects("a head that W_O ignores has effect 0", () => Tensor.Random(659, [1, 2, 6, 3]), () => IgnoreHead(Tensor.Random(660, [6, 4]), head: 0, dv: 3)),
-            Effects("the mean is over batch and positions together: B = 3", () => Tensor.Random(661, [3, 2, 4, 2]), () => Tensor.Random(662, [4, 4]))),
+        new Exercise<AblationEffects>
+        {
+            Id = "6.5b",
+            Title = "What mean-ablating each head changes",
+            Points = 3,
+            Notebook = "06.5",
+            Task = "headOutputs [B, H, N, dv], W_O [H·dv, d_model]; the layer's output is Y = concat_a(head_a) W_O, [B, N, d_model]. For each head a, replace head a's output at every batch row and position by its mean over batch and positions, recompute Y_a, and return ‖Y − Y_a‖₂ / ‖Y‖₂ per head, [H]. Do not change headOutputs.",
+            SameAs = [typeof(Diagnostics), typeof(MultiHeadAttention)],
+            Cases =
+            [
+                Effects("random heads: B = 1, H = 3, N = 5", () => Tensor.Random(655, [1, 3, 5, 4]), () => Tensor.Random(656, [12, 6])),
+                Effects("a head whose output never varies: mean ablation changes nothing", () => ConstantHead(Tensor.Random(657, [2, 4, 3, 2]), head: 2), () => Tensor.Random(658, [8, 5])),
+                Effects("a head that W_O ignores has effect 0", () => Tensor.Random(659, [1, 2, 6, 3]), () => IgnoreHead(Tensor.Random(660, [6, 4]), head: 0, dv: 3)),
+                Effects("the mean is over batch and positions together: B = 3", () => Tensor.Random(661, [3, 2, 4, 2]), () => Tensor.Random(662, [4, 4])),
+            ],
+        },
     ];
 
     private static GradedCase Entropy(string name, Func<Tensor> weights) =>

@@ -1,30 +1,53 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 6.2: reading one head out of either memory layout, and the bytes standard attention moves.</summary>
 internal static class MemoryLayoutExercises
 {
+    /// <summary>Exercise 6.2a: the function the student writes.</summary>
+    public delegate Tensor ReadHead(float[] storage, int B, int H, int S, int D, bool tokenMajor, int b, int h);
+
+    /// <summary>Exercise 6.2b: the function the student writes.</summary>
+    public delegate long[] StandardTrafficBytes(int B, int H, int N, int d, int bytesPerValue);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<float[], int, int, int, int, bool, int, int, Tensor>>(
-            "6.2a", "Read one head out of either layout", 2, "06.2",
-            "Tensor ReadHead(float[] storage, int B, int H, int S, int D, bool tokenMajor, int b, int h)",
-            "storage holds a logical [B, H, S, D] tensor, stored heads-first as [B, H, S, D] (tokenMajor = false) or token-major as [B, S, H, D] (tokenMajor = true, as X·W writes it). Return head h of batch row b as [S, D]: element (s, e) is logical element (b, h, s, e). Work out each axis's stride.",
-            ["Attention.MemoryLayout", "Attention.Heads", "Attention.TensorInterop"],
-            Head("heads-first: head 1 of batch row 0", B: 1, H: 3, S: 5, D: 4, tokenMajor: false, b: 0, h: 1, seed: 621),
-            Head("token-major: head 2 of batch row 1", B: 2, H: 4, S: 3, D: 2, tokenMajor: true, b: 1, h: 2, seed: 622),
-            Head("token-major: the last head, D = 1", B: 1, H: 5, S: 6, D: 1, tokenMajor: true, b: 0, h: 4, seed: 623),
-            Head("heads-first, batch row 2 of 3", B: 3, H: 2, S: 4, D: 3, tokenMajor: false, b: 2, h: 0, seed: 624),
-            Head("one head: both layouts store the same order", B: 2, H: 1, S: 3, D: 4, tokenMajor: true, b: 1, h: 0, seed: 625)),
+        new Exercise<ReadHead>
+        {
+            Id = "6.2a",
+            Title = "Read one head out of either layout",
+            Points = 2,
+            Notebook = "06.2",
+            Task = "storage holds a logical [B, H, S, D] tensor, stored heads-first as [B, H, S, D] (tokenMajor = false) or token-major as [B, S, H, D] (tokenMajor = true, as X·W writes it). Return head h of batch row b as [S, D]: element (s, e) is logical element (b, h, s, e). Work out each axis's stride.",
+            SameAs = [typeof(MemoryLayout), typeof(Heads), typeof(TensorInterop)],
+            Cases =
+            [
+                Head("heads-first: head 1 of batch row 0", B: 1, H: 3, S: 5, D: 4, tokenMajor: false, b: 0, h: 1, seed: 621),
+                Head("token-major: head 2 of batch row 1", B: 2, H: 4, S: 3, D: 2, tokenMajor: true, b: 1, h: 2, seed: 622),
+                Head("token-major: the last head, D = 1", B: 1, H: 5, S: 6, D: 1, tokenMajor: true, b: 0, h: 4, seed: 623),
+                Head("heads-first, batch row 2 of 3", B: 3, H: 2, S: 4, D: 3, tokenMajor: false, b: 2, h: 0, seed: 624),
+                Head("one head: both layouts store the same order", B: 2, H: 1, S: 3, D: 4, tokenMajor: true, b: 1, h: 0, seed: 625),
+            ],
+        },
 
-        new Exercise<Func<int, int, int, int, int, long[]>>(
-            "6.2b", "The bytes standard attention moves", 2, "06.2",
-            "long[] StandardTrafficBytes(int B, int H, int N, int d, int bytesPerValue)",
-            "Standard attention for B sequences × H heads of N tokens, head dimension d, runs three passes, each reading its inputs from memory once and writing its result once: S = Q Kᵀ (read Q, K; write S), P = softmax(S) (read S; write P), O = P V (read P, V; write O). Return { bytes read, bytes written }. Use long.",
-            ["Attention.IoModel", "Attention.CostModel"],
-            Traffic("one head: N = 4, d = 2, fp32", 1, 1, 4, 2, 4),
-            Traffic("GPT-2 small heads: B = 1, H = 12, N = 1024, d = 64, fp16", 1, 12, 1024, 64, 2),
-            Traffic("32 heads at N = 32768, d = 128: past 2³¹ bytes", 1, 32, 32768, 128, 2),
-            Traffic("a batch of 8 short sequences, N = 1", 8, 4, 1, 16, 4)),
+        new Exercise<StandardTrafficBytes>
+        {
+            Id = "6.2b",
+            Title = "The bytes standard attention moves",
+            Points = 2,
+            Notebook = "06.2",
+            Task = "Standard attention for B sequences × H heads of N tokens, head dimension d, runs three passes, each reading its inputs from memory once and writing its result once: S = Q Kᵀ (read Q, K; write S), P = softmax(S) (read S; write P), O = P V (read P, V; write O). Return { bytes read, bytes written }. Use long.",
+            SameAs = [typeof(IoModel), typeof(CostModel)],
+            Cases =
+            [
+                Traffic("one head: N = 4, d = 2, fp32", 1, 1, 4, 2, 4),
+                Traffic("GPT-2 small heads: B = 1, H = 12, N = 1024, d = 64, fp16", 1, 12, 1024, 64, 2),
+                Traffic("32 heads at N = 32768, d = 128: past 2³¹ bytes", 1, 32, 32768, 128, 2),
+                Traffic("a batch of 8 short sequences, N = 1", 8, 4, 1, 16, 4),
+            ],
+        },
     ];
 
     private static GradedCase Head(string name, int B, int H, int S, int D, bool tokenMajor, int b, int h, int seed) =>

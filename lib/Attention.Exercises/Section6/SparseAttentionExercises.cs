@@ -1,31 +1,54 @@
-namespace Attention;
+using Attention;
+using Course.Grading;
+
+namespace Attention.Exercises;
 
 /// <summary>Notebook 6.4: a local pattern with global tokens, and how far information travels through layers of a pattern.</summary>
 internal static class SparseAttentionExercises
 {
+    /// <summary>Exercise 6.4a: the function the student writes.</summary>
+    public delegate Tensor LocalGlobalMask(int n, int window, int[] globals);
+
+    /// <summary>Exercise 6.4b: the function the student writes.</summary>
+    public delegate Tensor Reach(Tensor mask, int layers);
+
     public static Exercise[] All =>
     [
-        new Exercise<Func<int, int, int[], Tensor>>(
-            "6.4a", "A sliding window with global tokens", 2, "06.4",
-            "Tensor LocalGlobalMask(int n, int window, int[] globals)",
-            "[n, n] of 1 where query i may attend to key j in a causal decoder, 0 elsewhere: i sees its window of W keys i − W + 1 .. i (its own included), every global key j ≤ i, and a global query sees every key j ≤ i. Nothing in the future.",
-            ["Attention.Mask", "Attention.SparseAttention"],
-            Pattern("a plain window: W = 3, no globals", n: 8, window: 3, globals: []),
-            Pattern("an attention sink: token 0 is global", n: 10, window: 3, globals: [0]),
-            Pattern("two globals, one in the middle", n: 12, window: 2, globals: [0, 5]),
-            Pattern("window 1 and a global: the diagonal plus a column", n: 7, window: 1, globals: [2]),
-            Pattern("a window longer than the sequence is causal", n: 6, window: 10, globals: [3])),
+        new Exercise<LocalGlobalMask>
+        {
+            Id = "6.4a",
+            Title = "A sliding window with global tokens",
+            Points = 2,
+            Notebook = "06.4",
+            Task = "[n, n] of 1 where query i may attend to key j in a causal decoder, 0 elsewhere: i sees its window of W keys i − W + 1 .. i (its own included), every global key j ≤ i, and a global query sees every key j ≤ i. Nothing in the future.",
+            SameAs = [typeof(Mask), typeof(SparseAttention)],
+            Cases =
+            [
+                Pattern("a plain window: W = 3, no globals", n: 8, window: 3, globals: []),
+                Pattern("an attention sink: token 0 is global", n: 10, window: 3, globals: [0]),
+                Pattern("two globals, one in the middle", n: 12, window: 2, globals: [0, 5]),
+                Pattern("window 1 and a global: the diagonal plus a column", n: 7, window: 1, globals: [2]),
+                Pattern("a window longer than the sequence is causal", n: 6, window: 10, globals: [3]),
+            ],
+        },
 
-        new Exercise<Func<Tensor, int, Tensor>>(
-            "6.4b", "How far information travels through layers", 3, "06.4",
-            "Tensor Reach(Tensor mask, int layers)",
-            "mask [n, n] (1 = query i attends to key j) is every layer's pattern. The residual stream carries each position's own state forward, so after one layer position i holds information from j when mask[i, j] = 1 or j = i. Return [n, n] of 1 where information from position j can reach position i after `layers` layers, else 0.",
-            ["Attention.Mask", "Attention.SparseAttention"],
-            Reach("a window of 3, one layer: the mask and the diagonal", Sliding(10, 3), layers: 1),
-            Reach("a window of 3 over 3 layers: 7 positions back", Sliding(12, 3), layers: 3),
-            Reach("previous token only (no self key), 4 layers: the residual keeps each step", PreviousOnly(8), layers: 4),
-            Reach("dilated window (W = 2, r = 3) over 2 layers", SparseAttention.Dilated(12, 12, 2, 3), layers: 2),
-            Reach("a window of 2 with a global token 0 over 2 layers", SparseAttention.GlobalTokens(9, 9, [0], Mask.SlidingWindow(9, 9, 2)).And(Mask.Causal(9, 9)), layers: 2)),
+        new Exercise<Reach>
+        {
+            Id = "6.4b",
+            Title = "How far information travels through layers",
+            Points = 3,
+            Notebook = "06.4",
+            Task = "mask [n, n] (1 = query i attends to key j) is every layer's pattern. The residual stream carries each position's own state forward, so after one layer position i holds information from j when mask[i, j] = 1 or j = i. Return [n, n] of 1 where information from position j can reach position i after `layers` layers, else 0.",
+            SameAs = [typeof(Mask), typeof(SparseAttention)],
+            Cases =
+            [
+                ReachCase("a window of 3, one layer: the mask and the diagonal", Sliding(10, 3), layers: 1),
+                ReachCase("a window of 3 over 3 layers: 7 positions back", Sliding(12, 3), layers: 3),
+                ReachCase("previous token only (no self key), 4 layers: the residual keeps each step", PreviousOnly(8), layers: 4),
+                ReachCase("dilated window (W = 2, r = 3) over 2 layers", SparseAttention.Dilated(12, 12, 2, 3), layers: 2),
+                ReachCase("a window of 2 with a global token 0 over 2 layers", SparseAttention.GlobalTokens(9, 9, [0], Mask.SlidingWindow(9, 9, 2)).And(Mask.Causal(9, 9)), layers: 2),
+            ],
+        },
     ];
 
     private static GradedCase Pattern(string name, int n, int window, int[] globals) =>
@@ -36,7 +59,7 @@ internal static class SparseAttentionExercises
             "visible = (j ≤ i) and (i − j < W, or j is global, or i is global).",
             tolerance: 0);
 
-    private static GradedCase Reach(string name, Mask pattern, int layers) =>
+    private static GradedCase ReachCase(string name, Mask pattern, int layers) =>
         Cases.Tensor(
             name,
             () =>

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// What one call of a submitted function did: its return value and its arguments after the call, or the exception it

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// Builders for graded cases. Expected values are computed by the course library on fresh inputs, apart from the
 /// submitted function's call (which gets its own fresh arguments, so mutating them cannot change the expectation).
 /// </summary>
-internal static class Cases
+public static class Cases
 {
     /// <summary>Default tolerance: |actual − expected| ≤ tol · (1 + |expected|), float32 arithmetic in different orders.</summary>
     public const double Tolerance = 1e-4;

@@ -1,4 +1,4 @@
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// The APIs an exercise cell may not use, in one table that both judges read: the grader on the cell's compiled
@@ -7,6 +7,9 @@ namespace Attention;
 /// </summary>
 public static class ApiRules
 {
+    // The exercises themselves (their cases compute the expected values): never reachable from an exercise cell.
+    private const string ExercisesAssembly = "Attention.Exercises";
+
     // Namespaces whose every type is off limits (a prefix match on whole namespace segments).
     private static readonly (string Namespace, string Why)[] Namespaces =
     [
@@ -60,7 +63,7 @@ public static class ApiRules
     /// Why a use of <paramref name="member"/> of type <paramref name="typeFullName"/> (in namespace
     /// <paramref name="namespaceName"/>) is not allowed in an exercise, or null when it is. Course types are matched
     /// against <paramref name="sameAs"/> (the exercise's same-purpose library members, <see cref="Exercise.SameAs"/>)
-    /// and the grading types of Attention.Exercises, which are never allowed.
+    /// and the types of the grading framework and of the exercises, which are never allowed.
     /// </summary>
     /// <param name="namespaceName">The namespace of the type, e.g. <c>System.IO</c>.</param>
     /// <param name="typeFullName">The type's full name without generic arity, e.g. <c>System.IO.File</c>.</param>
@@ -71,7 +74,7 @@ public static class ApiRules
     {
         ArgumentNullException.ThrowIfNull(sameAs);
         string full = member is null ? typeFullName : $"{typeFullName}.{member}";
-        if (assemblyName == typeof(ApiRules).Assembly.GetName().Name)
+        if (assemblyName == typeof(ApiRules).Assembly.GetName().Name || assemblyName == ExercisesAssembly)
         {
             return $"{full} is part of the grading code, not of the course library";
         }

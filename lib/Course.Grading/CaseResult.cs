@@ -1,4 +1,4 @@
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>The outcome of one graded case of an exercise.</summary>
 /// <param name="Name">What the case checks, e.g. "B=2, N=5, d_model=12, heads=3".</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// The result of running an exercise's graded cases against one submitted function: what a notebook's check

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Course.Grading;
+namespace Course.Authoring;
 
 /// <summary>
 /// The course as students get it (nbgrader's "release" step): the notebooks with their exercise stubs, the course
@@ -12,7 +12,7 @@ public static class StudentRelease
     /// <summary>What the release holds, relative to the repository root (folders are copied without bin/ and obj/).</summary>
     public static IReadOnlyList<string> Parts { get; } =
     [
-        "notebooks", "lib/Attention", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Notebooks.slnf", "data",
+        "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Notebooks.slnf", "data",
         "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", ".config", ".vscode/extensions.json",
         ".devcontainer", "LICENSE",
     ];
@@ -20,7 +20,7 @@ public static class StudentRelease
     /// <summary>The projects of the release's solution (the one lib/Notebooks.slnf filters).</summary>
     public static IReadOnlyList<string> Projects { get; } =
         [
-            "lib/Attention/Attention.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj",
+            "lib/Attention/Attention.csproj", "lib/Course.Grading/Course.Grading.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj",
             "lib/Attention.Models/Attention.Models.csproj",
         ];
 

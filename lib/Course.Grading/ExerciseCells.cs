@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// The text and metadata of exercise cells, from the one definition per exercise, so notebooks, sample submissions
@@ -34,24 +34,24 @@ public static partial class ExerciseCells
     public static string SetupUsings => string.Concat(Usings.Select(u => $"using {u};\n")) + string.Concat(UsingAliases.Select(a => a + "\n"));
 
     /// <summary>The marker line, e.g. <c>// Exercise 4.1a: Split d_model into heads</c>.</summary>
-    public static string Marker(string id) => $"// Exercise {id}: {Exercises.Get(id).Title}";
+    public static string Marker(Exercise exercise) => $"// Exercise {exercise.Id}: {exercise.Title}";
 
     /// <summary>The exercise cell as shipped: marker, instructions and the stub that throws.</summary>
-    public static string StubCell(string id) => Cell(id, Exercises.Get(id).StubCode);
+    public static string StubCell(Exercise exercise) => Cell(exercise, exercise.StubCode);
 
     /// <summary>An exercise cell holding <paramref name="code"/> under the marker and instructions.</summary>
-    public static string Cell(string id, string code)
+    public static string Cell(Exercise exercise, string code)
     {
-        Exercise e = Exercises.Get(id);
-        return $"{Marker(id)}\n// {ReportPoints(e)} Only this cell is graded: keep the signature, and keep any helper inside this cell.\n{code}";
+        Exercise e = exercise;
+        return $"{Marker(e)}\n// {ReportPoints(e)} Only this cell is graded: keep the signature, and keep any helper inside this cell.\n{code}";
     }
 
     /// <summary>The check cell that follows the exercise cell, e.g. <c>Exercises.Check("4.1a", SplitHeads);</c>.</summary>
-    public static string CheckCell(string id) => $"Exercises.Check(\"{id}\", {Exercises.Get(id).FunctionName});";
+    public static string CheckCell(Exercise exercise) => $"Exercises.Check(\"{exercise.Id}\", {exercise.FunctionName});";
 
     /// <summary>The cell metadata marking an exercise cell: <c>{"course": {"exercise": id}}</c>.</summary>
-    public static Dictionary<string, object> Metadata(string id) =>
-        new() { [MetadataKey] = new Dictionary<string, object> { [ExerciseKey] = Exercises.Get(id).Id } };
+    public static Dictionary<string, object> Metadata(Exercise exercise) =>
+        new() { [MetadataKey] = new Dictionary<string, object> { [ExerciseKey] = exercise.Id } };
 
     /// <summary>The exercise id of a marker line (<c>// Exercise 4.1a: ...</c>), or null if the line is not a marker.</summary>
     public static string? MarkerId(string firstLine)

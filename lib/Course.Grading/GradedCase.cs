@@ -1,4 +1,4 @@
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// One deterministic graded case: the calls to make (argument lists, built fresh each time) and the judgement of what
@@ -9,7 +9,7 @@ public sealed class GradedCase
     private readonly Func<IReadOnlyList<object?[]>> calls;
     private readonly Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge;
 
-    internal GradedCase(string name, string hint, Func<IReadOnlyList<object?[]>> calls,
+    public GradedCase(string name, string hint, Func<IReadOnlyList<object?[]>> calls,
         Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge)
     {
         Name = name;

@@ -1,12 +1,12 @@
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// An exception's full type name and those of its base types, most derived first: how a call's failure is described
-/// wherever the call is made. One source compiled into Attention.Exercises (notebook checks) and into the grader's
-/// worker, which must not reference the exercises.
+/// wherever the call is made: in a notebook's check and in the grader's worker alike.
 /// </summary>
-internal static class ExceptionChain
+public static class ExceptionChain
 {
+    /// <summary>The type names of <paramref name="exception"/> and its base types, most derived first.</summary>
     public static string[] Of(Exception exception)
     {
         var chain = new List<string>();

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 
-namespace Attention;
+namespace Course.Grading;
 
 /// <summary>
 /// <see cref="ApiRules"/> applied to compiled code in the notebook, where the check has the submitted function but not

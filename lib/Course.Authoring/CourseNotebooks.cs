@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attention;
+using Attention.Exercises;
+using Course.Grading;
 
-namespace Course.Grading;
+namespace Course.Authoring;
 
 /// <summary>
 /// Keeps the exercise section of every course notebook in step with the one source (lib/Attention.Exercises): after
@@ -71,8 +73,8 @@ public static class CourseNotebooks
         {
             string points = $"{e.Points:0.##} point{(e.Points == 1 ? "" : "s")}";
             cells.Insert(at++, Markdown($"{TaskHeading}{e.Id}: {e.Title} ({points})\n\n{e.Task}\n\nImplement `{e.Signature}` in the cell below; the cell after it checks your answer with the cases the grader uses."));
-            cells.Insert(at++, Code(code is null ? ExerciseCells.StubCell(e.Id) : ExerciseCells.Cell(e.Id, code(e)), e.Id));
-            cells.Insert(at++, Code(ExerciseCells.CheckCell(e.Id), exerciseId: null));
+            cells.Insert(at++, Code(code is null ? ExerciseCells.StubCell(e) : ExerciseCells.Cell(e, code(e)), e.Id));
+            cells.Insert(at++, Code(ExerciseCells.CheckCell(e), exerciseId: null));
         }
 
         // Jupyter's own layout: one-space indent, characters unescaped.
