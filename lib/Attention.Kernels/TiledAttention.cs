@@ -180,7 +180,8 @@ public static class TiledAttention
         public int Offset(int b, int kv, int E) => ((b * KvHeads) + kv) * E * Stride;
     }
 
-    // S[r, j] = q_r · k_j for a few query rows: 4 rows × 2 keys of partial sums over E, then one horizontal sum each.
+    // S[r, j] = q_r · k_j, one dot product per pair: decode (fewer than DecodeRows queries) reads K in place, since
+    // transposing the whole of K for a handful of queries would cost more than it saves.
     private static void DotScores(Workspace w, float[] K, int start, int rows, int cols, int E, int Bc)
     {
         ReadOnlySpan<float> q = w.Q, keys = K.AsSpan(start, cols * E);

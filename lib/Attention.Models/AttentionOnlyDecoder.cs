@@ -1,12 +1,6 @@
 namespace Attention.Models;
 
 /// <summary>
-/// Rewrites the per-head outputs [B, h, N, d_head] of one layer before W_O (return them unchanged to leave the layer alone):
-/// the hook for ablation and path patching.
-/// </summary>
-public delegate Tensor HeadOutputEdit(int layer, Tensor headOutputs);
-
-/// <summary>
 /// The course's attention-only decoder, read top to bottom like nanoGPT's <c>model.py</c>:
 /// <code>
 /// x₀ = W_E[tokens] + W_pos[0 .. N − 1]                [B, N, d_model]     (learned positions)
@@ -51,7 +45,7 @@ public sealed class AttentionOnlyDecoder
         for (int l = 0; l < Config.Layers; l++)
         {
             layers[l] = Layer(l, x, startPosition: 0, FullCausal, edit);
-            x = Add(x, layers[l].Output);
+            x = x + layers[l].Output;
         }
 
         return new DecoderTrace(tokens, layers, x, Linear.Forward(x, Weights.WU));
@@ -112,14 +106,6 @@ public sealed class AttentionOnlyDecoder
         Shapes.Require(z, "edit(layer, headOutputs)", "[batch, heads, seq, headDim]", x.Dim(0), h, x.Dim(1), Config.HeadDim);
         Tensor concatenated = Heads.Merge(z);
         return new DecoderLayerTrace(x, Q, K, V, attended.Weights ?? new Tensor(0), z, concatenated, Linear.Forward(concatenated, W.WO));
-    }
-
-    /// <summary>a + b, element by element, into a new tensor (the residual connection).</summary>
-    internal static Tensor Add(Tensor a, Tensor b)
-    {
-        var sum = new Tensor(a.Shape);
-        System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, sum.Data);
-        return sum;
     }
 
     internal (int B, int N) RequireTokens(int[][] tokens, string argument)

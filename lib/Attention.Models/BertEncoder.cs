@@ -95,7 +95,7 @@ public sealed class BertEncoder
     /// Optional hook (layer, head outputs [B, h, n, d_v]) → head outputs, applied before W_O: how ablations are made.
     /// </param>
     /// <exception cref="ArgumentException">No sequence, an empty one, one longer than <see cref="MaxPositions"/>, or an id outside the vocabulary.</exception>
-    public BertTrace Forward(IReadOnlyList<int[]> sequences, Func<int, Tensor, Tensor>? editHeadOutputs = null)
+    public BertTrace Forward(IReadOnlyList<int[]> sequences, HeadOutputEdit? editHeadOutputs = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0)
@@ -149,9 +149,9 @@ public sealed class BertEncoder
             BertLayer layer = Layers[l];
             MultiHeadAttentionTrace trace = layer.Attention.Trace(X, padding);
             Tensor A = editHeadOutputs is null ? trace.Output : layer.Attention.OutputProjection(editHeadOutputs(l, trace.HeadOutputs));
-            X = LayerNorm.Forward(Add(X, A), layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon);
+            X = LayerNorm.Forward(X + A, layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon);
             Tensor F = Linear.Forward(Gelu.Forward(Linear.Forward(X, layer.W1, layer.b1)), layer.W2, layer.b2);
-            X = LayerNorm.Forward(Add(X, F), layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon);
+            X = LayerNorm.Forward(X + F, layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon);
             traces.Add(trace);
             hidden.Add(X);
         }
@@ -159,5 +159,4 @@ public sealed class BertEncoder
         return new BertTrace(ids, isReal, embeddings, traces, hidden);
     }
 
-    private static Tensor Add(Tensor a, Tensor b) => new([.. a.Data.Zip(b.Data, (x, y) => x + y)], a.Shape);
 }

@@ -95,7 +95,7 @@ public sealed class CachedSession
                 (_, Q, K, V) => new AttentionResult(
                     start == 0 ? CachedAttention.Prefill(cache, Q, K, V) : CachedAttention.Decode(cache, Q, K, V), null),
                 edit: null);
-            x = AttentionOnlyDecoder.Add(x, layer.Output);
+            x = x + layer.Output;
         }
 
         return Linear.Forward(x, model.Weights.WU);

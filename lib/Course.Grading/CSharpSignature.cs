@@ -11,8 +11,14 @@ public static class CSharpSignature
 {
     private static readonly Dictionary<Type, string> Keywords = new()
     {
-        [typeof(bool)] = "bool", [typeof(int)] = "int", [typeof(long)] = "long", [typeof(float)] = "float",
-        [typeof(double)] = "double", [typeof(string)] = "string", [typeof(object)] = "object", [typeof(void)] = "void",
+        [typeof(bool)] = "bool",
+        [typeof(int)] = "int",
+        [typeof(long)] = "long",
+        [typeof(float)] = "float",
+        [typeof(double)] = "double",
+        [typeof(string)] = "string",
+        [typeof(object)] = "object",
+        [typeof(void)] = "void",
     };
 
     /// <summary>The signature of <paramref name="delegateType"/>'s Invoke method, named after the delegate.</summary>

@@ -38,7 +38,7 @@ internal static class HeadSpecializationExercises
             Points = 2,
             Notebook = "04.4",
             Task = "headOutputs [B, h, n, d_v] → a copy with every output of head `head` set to 0, the other heads untouched.",
-            SameAs = [typeof(Diagnostics)],
+            SameAs = [typeof(Diagnostics), LibraryMember.Of(typeof(Tensor), nameof(Tensor.Head)), LibraryMember.Of(typeof(Tensor), nameof(Tensor.HeadSpan))],
             Cases =
             [
                 Ablate("B=2, h=4, N=3, d_v=5, head 1", [2, 4, 3, 5], 1, seed: 443),

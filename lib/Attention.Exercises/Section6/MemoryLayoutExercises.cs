@@ -21,7 +21,7 @@ internal static class MemoryLayoutExercises
             Points = 2,
             Notebook = "06.2",
             Task = "storage holds a logical [B, H, S, D] tensor, stored heads-first as [B, H, S, D] (tokenMajor = false) or token-major as [B, S, H, D] (tokenMajor = true, as X·W writes it). Return head h of batch row b as [S, D]: element (s, e) is logical element (b, h, s, e). Work out each axis's stride.",
-            SameAs = [typeof(MemoryLayout), typeof(Heads), typeof(TensorInterop)],
+            SameAs = [typeof(MemoryLayout), typeof(Heads), typeof(TensorInterop), LibraryMember.Of(typeof(Tensor), nameof(Tensor.Head)), LibraryMember.Of(typeof(Tensor), nameof(Tensor.HeadSpan))],
             Cases =
             [
                 Head("heads-first: head 1 of batch row 0", B: 1, H: 3, S: 5, D: 4, tokenMajor: false, b: 0, h: 1, seed: 621),
