@@ -185,12 +185,18 @@ public static class Plots
             .WithTraceProperty("hovertemplate", "%{text}: %{z:.3f}<extra></extra>");
     }
 
+    /// <summary>The most tick labels an axis shows; past it every k-th label is shown, so long sequences stay readable.</summary>
+    public const int MaxTickLabels = 40;
+
     private static LinearAxis LabelAxis(string[] labels, string? title, bool reversed = false, string? side = null)
     {
         var axis = new LinearAxis();
+        // Every label of a long sequence would overlap into a black band: show every k-th (the hover text still names each cell).
+        int step = (labels.Length + MaxTickLabels - 1) / MaxTickLabels;
+        int[] ticks = [.. Enumerable.Range(0, labels.Length).Where(i => i % Math.Max(1, step) == 0)];
         axis.SetProperty("tickmode", "array");
-        axis.SetProperty("tickvals", Enumerable.Range(0, labels.Length).ToArray());
-        axis.SetProperty("ticktext", labels);
+        axis.SetProperty("tickvals", ticks);
+        axis.SetProperty("ticktext", ticks.Select(i => labels[i]).ToArray());
         if (title is not null)
             axis.SetProperty("title", Title.init(Text: title, Font: null, AutoMargin: null, Pad: null, X: null, XAnchor: null,
                 XRef: null, Y: null, YAnchor: null, YRef: null, Standoff: null, Side: null));

@@ -175,4 +175,17 @@ public class PlotsTests
             .WithColorScale(StyleParam.Colorscale.Cividis));
         Assert.Equal("Cividis", (string?)grid["layout"]!["coloraxis"]!["colorscale"]);
     }
+
+    [Fact]
+    public void LongSequencesShowEveryKthLabelAndShortOnesShowAll()
+    {
+        string[] many = [.. Enumerable.Range(0, 128).Select(i => $"t{i}")];
+        var json = Parse(Plots.Heatmap(new Tensor(128, 128), many, many, "long"));
+        var shown = json["layout"]!["xaxis"]!["ticktext"]!.AsArray().Select(n => (string)n!).ToArray();
+        var at = json["layout"]!["xaxis"]!["tickvals"]!.AsArray().Select(n => (int)n!).ToArray();
+        Assert.InRange(shown.Length, 20, Plots.MaxTickLabels);
+        Assert.Equal(at.Select(i => many[i]), shown);
+        Assert.Equal(0, at[0]);
+        Assert.Equal(40, Parse(Plots.Heatmap(new Tensor(40, 40), many[..40], many[..40], "short"))["layout"]!["xaxis"]!["ticktext"]!.AsArray().Count);
+    }
 }
