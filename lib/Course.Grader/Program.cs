@@ -21,17 +21,7 @@ if (args.Length == 2 && args[0] == "gradescope")
 if (args.Length == 3 && args[0] == "grade-one")
 {
     string folder = Path.GetFullPath(args[1]);
-    Console.WriteLine($"containment: {Sandbox.Description}");
-    StudentResult one;
-    try
-    {
-        one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
-    }
-    catch (Exception e)
-    {
-        one = ClassGrader.GraderErrorResult(folder, e);
-    }
-
+    StudentResult one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[2]))!);
     File.WriteAllText(args[2], GradeReports.GradescopeJson(one));
     Console.WriteLine($"{ExerciseReport.Format(one.Score)} / {ExerciseReport.Format(Exercises.All.Sum(e => e.Points))} points; results in {args[2]}");
@@ -91,7 +81,6 @@ if (!Directory.Exists(submissions))
 }
 
 output ??= Path.Combine("artifacts", "grading", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submissions))));
-Console.WriteLine($"containment: {Sandbox.Description}");
 var clock = Stopwatch.StartNew();
 IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options, Path.GetFullPath(output));
 clock.Stop();
@@ -99,11 +88,6 @@ GradeReports.Write(output, results);
 double max = Exercises.All.Sum(e => e.Points);
 Console.WriteLine($"graded {results.Count} students × {Exercises.All.Count} exercises in {clock.Elapsed.TotalSeconds:0.0} s " +
     $"({options.Parallelism} at a time); gradebook: {Path.Combine(output, "gradebook.csv")}");
-using (var self = Process.GetCurrentProcess())
-{
-    Console.WriteLine($"grader peak memory: {self.PeakWorkingSet64 >> 20} MiB");
-}
-
 foreach (var group in results.SelectMany(r => r.Grades).GroupBy(g => g.Status).OrderBy(g => g.Key, StringComparer.Ordinal))
 {
     Console.WriteLine($"  {group.Key}: {group.Count()}");

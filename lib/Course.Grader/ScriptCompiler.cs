@@ -15,9 +15,7 @@ namespace Course.Grader;
 /// <param name="Errors">Compiler errors with cell line numbers (empty on success).</param>
 /// <param name="Notes">Things the student should know, e.g. ignored top-level statements.</param>
 /// <param name="Violation">The API rule the cell breaks (<see cref="SourceRules"/>); then <paramref name="Assembly"/> is null.</param>
-/// <param name="TimedOut">Compiling (binding, checking the rules or emitting) ran past its limit; then <paramref name="Assembly"/> is null.</param>
-public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes,
-    string? Violation = null, bool TimedOut = false);
+public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes, string? Violation = null);
 
 /// <summary>
 /// Compiles one exercise cell the way the notebook runs it: as C# script code with the setup cell's usings, against the
@@ -76,39 +74,38 @@ public static class ScriptCompiler
             assemblyName, tree, References.Value, options, previousScriptCompilation: null, returnType: typeof(object));
 
         using var cts = new CancellationTokenSource(timeout);
+        if (checkRules && !compilation.GetDiagnostics(cts.Token).Any(d => d.Severity == DiagnosticSeverity.Error)
+            && SourceRules.FirstViolation(compilation, tree, source.Length, allowLibrary ? [] : exercise.SameAsNames) is { } violation)
+        {
+            return new CompiledCell(null, "", "", [], notes, violation);
+        }
+
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result;
         try
         {
-            if (checkRules && !compilation.GetDiagnostics(cts.Token).Any(d => d.Severity == DiagnosticSeverity.Error)
-                && SourceRules.FirstViolation(compilation, tree, source.Length,
-                    allowLibrary ? [.. exercise.AllowedNames, .. exercise.SameAsNames] : exercise.AllowedNames, allowLibrary ? [] : exercise.SameAsNames, cts.Token) is { } violation)
-            {
-                return new CompiledCell(null, "", "", [], notes, violation);
-            }
-
-            using var stream = new MemoryStream();
-            Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream, cancellationToken: cts.Token);
-
-            if (!result.Success)
-            {
-                var errors = result.Diagnostics
-                    .Where(d => d.Severity == DiagnosticSeverity.Error)
-                    .Take(5)
-                    .Select(d => Describe(d, cellLines, exercise))
-                    .Distinct()
-                    .ToList();
-                return new CompiledCell(null, "", "", errors, notes);
-            }
-
-            IMethodSymbol entry = compilation.GetEntryPoint(cts.Token)
-                ?? throw new InvalidOperationException("a script compilation has an entry point");
-            string ns = entry.ContainingNamespace.IsGlobalNamespace ? "" : entry.ContainingNamespace.ToDisplayString() + ".";
-            return new CompiledCell(stream.ToArray(), ns + entry.ContainingType.MetadataName, entry.MetadataName, [], notes);
+            result = compilation.Emit(stream, cancellationToken: cts.Token);
         }
         catch (OperationCanceledException)
         {
-            // Binding can be made to explode (overload resolution over many lambdas): past the limit the cell is refused, not waited for.
-            return new CompiledCell(null, "", "", [$"compiling the cell took longer than {timeout.TotalSeconds:0} s"], notes, TimedOut: true);
+            return new CompiledCell(null, "", "", [$"compilation took longer than {timeout.TotalSeconds:0} s"], notes);
         }
+
+        if (!result.Success)
+        {
+            var errors = result.Diagnostics
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .Take(5)
+                .Select(d => Describe(d, cellLines, exercise))
+                .Distinct()
+                .ToList();
+            return new CompiledCell(null, "", "", errors, notes);
+        }
+
+        IMethodSymbol entry = compilation.GetEntryPoint(cts.Token)
+            ?? throw new InvalidOperationException("a script compilation has an entry point");
+        string ns = entry.ContainingNamespace.IsGlobalNamespace ? "" : entry.ContainingNamespace.ToDisplayString() + ".";
+        return new CompiledCell(stream.ToArray(), ns + entry.ContainingType.MetadataName, entry.MetadataName, [], notes);
     }
 
     /// <summary>C# text of a delegate type, e.g. System.Func&lt;Attention.Tensor, int, Attention.Tensor&gt;.</summary>

@@ -16,7 +16,7 @@ internal static class CompiledCodeRules
         .ToDictionary(o => o.Value);
 
     /// <summary>The first rule the method (or a method of the submission it calls) breaks, or null.</summary>
-    public static string? FirstViolation(MethodBase method, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
+    public static string? FirstViolation(MethodBase method, IReadOnlyList<string> sameAs)
     {
         var seen = new HashSet<MethodBase>();
         var pending = new Stack<MethodBase>([method]);
@@ -31,22 +31,14 @@ internal static class CompiledCodeRules
 
             foreach (MemberInfo used in References(current))
             {
-                Type? owner = used as Type ?? used.DeclaringType;
-                if (owner is not null && IsStudentCode(owner.Assembly, submission))
-                {
-                    // The student's own code (and the notebook's other cells) is checked where it calls out, not as a use;
-                    // the compiler's own helpers in it (<PrivateImplementationDetails>) are not the student's to check.
-                    if (used is MethodBase callee && !Outermost(owner).Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal))
-                    {
-                        pending.Push(callee);
-                    }
-
-                    continue;
-                }
-
-                if (Violation(used, allowed, sameAs) is { } why)
+                if (Violation(used, sameAs) is { } why)
                 {
                     return $"{why}.";
+                }
+
+                if (used is MethodBase callee && IsStudentCode(callee.Module.Assembly, submission))
+                {
+                    pending.Push(callee);
                 }
             }
         }
@@ -54,7 +46,7 @@ internal static class CompiledCodeRules
         return null;
     }
 
-    private static string? Violation(MemberInfo used, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
+    private static string? Violation(MemberInfo used, IReadOnlyList<string> sameAs)
     {
         Type? type = used as Type ?? used.DeclaringType;
         if (type is null)
@@ -62,53 +54,22 @@ internal static class CompiledCodeRules
             return null;
         }
 
-        while (type.HasElementType)
-        {
-            type = type.GetElementType()!;   // double[] is a use of double
-        }
-
-        type = Outermost(type);
-        string ns = type.Namespace ?? "";
-        string typeName = (type.IsGenericType ? type.GetGenericTypeDefinition().FullName! : type.FullName ?? type.Name).Split('`')[0];
-        string? member = used is Type ? null : used is ConstructorInfo ? null : used.Name;
-        // What the C# compiler emits on its own (array initialisers, collection expressions, string interpolation) is not
-        // the student's choice; the grader's check on the source sees only what the student wrote.
-        if (CompilerEmitted.Contains(typeName) || (member is not null && CompilerEmitted.Contains($"{typeName}.{member}")))
-        {
-            return null;
-        }
-
-        // Property accessors are named get_X/set_X in compiled code, X in source: the table speaks of X.
-        if (used is MethodInfo { IsSpecialName: true } && member is not null && (member.StartsWith("get_", StringComparison.Ordinal) || member.StartsWith("set_", StringComparison.Ordinal)))
-        {
-            member = member[4..];
-        }
-
-        return ApiRules.Violation(ns, typeName, member, type.Assembly.GetName().Name ?? "", allowed, sameAs);
-    }
-
-    // Types and members the compiler calls for plain C# (no student writes them by name).
-    private static readonly HashSet<string> CompilerEmitted =
-    [
-        "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
-        "System.Runtime.CompilerServices.RuntimeHelpers.InitializeArray",
-        "System.Runtime.CompilerServices.RuntimeHelpers.CreateSpan",
-        "System.Runtime.CompilerServices.RuntimeHelpers.GetSubArray",
-        "System.Runtime.InteropServices.MemoryMarshal.CreateSpan",
-        "System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan",
-        "System.Runtime.InteropServices.CollectionsMarshal.AsSpan",
-        "System.Runtime.InteropServices.CollectionsMarshal.SetCount",
-        "System.RuntimeFieldHandle",
-    ];
-
-    private static Type Outermost(Type type)
-    {
         while (type.IsNested)
         {
             type = type.DeclaringType!;
         }
 
-        return type;
+        string ns = type.Namespace ?? "";
+        // What the C# compiler emits on its own (array initialisers, spans of collection expressions, string
+        // interpolation) lives here; the grader's check on the source sees only what the student wrote.
+        if (ns == "System.Runtime.CompilerServices" || type.FullName is "System.Runtime.InteropServices.MemoryMarshal" or "System.Runtime.InteropServices.CollectionsMarshal")
+        {
+            return null;
+        }
+
+        string typeName = (type.IsGenericType ? type.GetGenericTypeDefinition().FullName! : type.FullName ?? type.Name).Split('`')[0];
+        string? member = used is Type ? null : used is ConstructorInfo ? null : used.Name;
+        return ApiRules.Violation(ns, typeName, member, type.Assembly.GetName().Name ?? "", sameAs);
     }
 
     // Methods of the submission itself and of other notebook cells (dynamic, unnamed-location assemblies), not of
