@@ -83,6 +83,11 @@ public static class CaseValues
     public static object?[] ReadList(BinaryReader r)
     {
         int n = Count(r);
+        if (n > r.BaseStream.Length - r.BaseStream.Position)
+        {
+            throw new InvalidDataException($"a list of {n} values does not fit in the message");
+        }
+
         var values = new object?[n];
         for (int k = 0; k < n; k++)
         {
@@ -95,15 +100,20 @@ public static class CaseValues
     private static Tensor ReadTensor(BinaryReader r)
     {
         int rank = Count(r);
+        if (rank > 8)
+        {
+            throw new InvalidDataException($"a tensor of rank {rank}");
+        }
+
         var shape = new int[rank];
         long length = 1;
         for (int k = 0; k < rank; k++)
         {
             shape[k] = Count(r);
-            length *= shape[k];
+            length = checked(length * shape[k]);
         }
 
-        if (length > r.BaseStream.Length - r.BaseStream.Position)
+        if (length > (r.BaseStream.Length - r.BaseStream.Position) / sizeof(float))
         {
             throw new InvalidDataException($"a tensor of {length} elements does not fit in the message");
         }

@@ -23,6 +23,14 @@ public static class Worker
             return 2;
         }
 
+        if (!int.TryParse(handles[0], out int requestFd) || !int.TryParse(handles[1], out int responseFd))
+        {
+            Console.Error.WriteLine("worker: the pipe handles are not descriptor numbers");
+            return 2;
+        }
+
+        // Nothing the grader held open, other than the two pipes and stdio, stays reachable from student code.
+        InheritedDescriptors.CloseAllBut(new HashSet<int> { 0, 1, 2, requestFd, responseFd });
         using var requests = new AnonymousPipeClientStream(PipeDirection.In, handles[0]);
         using var responses = new AnonymousPipeClientStream(PipeDirection.Out, handles[1]);
         // Student code may print; nothing it prints reaches the grader.

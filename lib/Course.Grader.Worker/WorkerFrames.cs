@@ -111,8 +111,13 @@ public static class WorkerFrames
         try
         {
             using var r = new BinaryReader(new MemoryStream(body), Encoding.UTF8);
-            var id = new Guid(r.ReadBytes(16));
+            var id = new Guid(ReadExactly(r, 16));
             var kind = (ResponseKind)r.ReadByte();
+            if (!Enum.IsDefined(kind))
+            {
+                throw new InvalidDataException($"an answer of unknown kind {(byte)kind}");
+            }
+
             object? output = CaseValues.Read(r);
             object?[] after = CaseValues.ReadList(r);
             int n = r.ReadInt32();
@@ -127,12 +132,25 @@ public static class WorkerFrames
                 thrown[k] = r.ReadString();
             }
 
-            return new WorkerResponse(id, kind, output, after, thrown, r.ReadString());
+            var response = new WorkerResponse(id, kind, output, after, thrown, r.ReadString());
+            if (r.BaseStream.Position != body.Length)
+            {
+                throw new InvalidDataException($"{body.Length - r.BaseStream.Position} bytes after the answer");
+            }
+
+            return response;
         }
-        catch (EndOfStreamException e)
+        catch (Exception e) when (e is not InvalidDataException)
         {
-            throw new InvalidDataException("a truncated message", e);
+            // Every way a frame can be wrong (short, a bad length, invalid UTF-8, an impossible value) is one kind of error.
+            throw new InvalidDataException($"a malformed message ({e.GetType().Name})", e);
         }
+    }
+
+    private static byte[] ReadExactly(BinaryReader r, int count)
+    {
+        byte[] bytes = r.ReadBytes(count);
+        return bytes.Length == count ? bytes : throw new EndOfStreamException();
     }
 
     private static void Send(Stream stream, Action<BinaryWriter> write)

@@ -51,8 +51,27 @@ public static class ClassGrader
         await Parallel.ForEachAsync(
             Enumerable.Range(0, folders.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism) },
-            async (k, _) => results[k] = await GradeStudentAsync(folders[k], options, hidden));
+            async (k, _) =>
+            {
+                try
+                {
+                    results[k] = await GradeStudentAsync(folders[k], options, hidden);
+                }
+                catch (Exception e)
+                {
+                    // The last boundary: whatever failed, this student still gets a row per exercise and the class goes on.
+                    results[k] = GraderErrorResult(folders[k], e);
+                }
+            });
         return results;
+    }
+
+    /// <summary>A result for a student whose grading failed as a whole: every exercise <see cref="GradeStatus.GraderError"/>, 0 points.</summary>
+    public static StudentResult GraderErrorResult(string folder, Exception e)
+    {
+        string student = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
+        string why = $"the grader failed while grading this submission ({e.GetType().Name}: {e.Message}); the instructor has been told.";
+        return new StudentResult(student, [.. Exercises.All.Select(x => new ExerciseGrade(student, x.Id, 0, x.Points, GradeStatus.GraderError, why))], TimeSpan.Zero, [why]);
     }
 
     /// <summary>Grades one student folder: one grade per exercise of the catalog.</summary>
@@ -83,11 +102,26 @@ public static class ClassGrader
             var tasks = new List<WorkerTask>();
             foreach (Exercise exercise in Exercises.All)
             {
+                try
+                {
+                    if (Prepare(exercise) is { } grade)
+                    {
+                        grades[exercise.Id] = grade;
+                    }
+                }
+                catch (Exception e)
+                {
+                    // One exercise's unexpected failure is that exercise's, not the student's or the class's.
+                    grades[exercise.Id] = GraderError(student, exercise, e);
+                }
+            }
+
+            ExerciseGrade? Prepare(Exercise exercise)
+            {
                 CellLookup cell = submission.Find(exercise);
                 if (cell.Code is null)
                 {
-                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, cell.Status, cell.Reason!);
-                    continue;
+                    return new ExerciseGrade(student, exercise.Id, 0, exercise.Points, cell.Status, cell.Reason!);
                 }
 
                 var compileClock = Stopwatch.StartNew();
@@ -95,32 +129,48 @@ public static class ClassGrader
                     options.CompileTimeout, options.AllowLibrary, options.EnforceApiRules);
                 Trace($"{student} {exercise.Id} compiled in {compileClock.ElapsedMilliseconds} ms");
                 cellNotes[exercise.Id] = [.. cell.Notes, .. compiled.Notes];
+                if (compiled.TimedOut)
+                {
+                    return new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.CompileTimeout,
+                        WithNotes($"the exercise cell was not run: {compiled.Errors[0]}.", cellNotes[exercise.Id]));
+                }
+
                 if (compiled.Violation is not null)
                 {
-                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.ForbiddenApi,
+                    return new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.ForbiddenApi,
                         WithNotes($"the exercise cell was not run: {compiled.Violation}.", cellNotes[exercise.Id]));
-                    continue;
                 }
 
                 if (compiled.Assembly is null)
                 {
-                    grades[exercise.Id] = new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.CompileError,
+                    return new ExerciseGrade(student, exercise.Id, 0, exercise.Points, GradeStatus.CompileError,
                         WithNotes("the exercise cell does not compile:\n" + string.Join("\n", compiled.Errors.Select(e => "  " + e)), cellNotes[exercise.Id]));
-                    continue;
                 }
 
                 tasks.Add(new WorkerTask(exercise, compiled.Assembly, compiled.EntryType, compiled.EntryMethod));
+                return null;
             }
 
             if (tasks.Count > 0)
             {
                 var runClock = Stopwatch.StartNew();
-                var ran = await new WorkerClient(options).RunAsync(tasks, work, [WorkRoot, .. hidden ?? []]);
+                Dictionary<string, (ExerciseReport? Report, WorkerFailure? Failure)> ran;
+                try
+                {
+                    ran = await new WorkerClient(options).RunAsync(tasks, work, [WorkRoot, .. hidden ?? []]);
+                }
+                catch (Exception e)
+                {
+                    ran = tasks.ToDictionary(t => t.Exercise.Id, t => ((ExerciseReport?)null, (WorkerFailure?)new WorkerFailure(GradeStatus.GraderError,
+                        $"the grader failed while running the cells ({e.GetType().Name}: {e.Message}).")));
+                }
+
                 Trace($"{student} ran {tasks.Count} exercises in {runClock.ElapsedMilliseconds} ms");
                 foreach (WorkerTask task in tasks)
                 {
                     Exercise exercise = task.Exercise;
-                    var (report, failure) = ran[exercise.Id];
+                    var (report, failure) = ran.TryGetValue(exercise.Id, out var outcome) ? outcome
+                        : (null, new WorkerFailure(GradeStatus.GraderError, "the grader lost this exercise's result."));
                     grades[exercise.Id] = report is null
                         ? new ExerciseGrade(student, exercise.Id, 0, exercise.Points, failure!.Status,
                             WithNotes($"Exercise {exercise.Id}: {exercise.Title} — 0/{ExerciseReport.Format(exercise.Points)} points\n✗ {failure.Message}\n", cellNotes[exercise.Id]))
@@ -154,6 +204,10 @@ public static class ClassGrader
             Console.Error.WriteLine(message);
         }
     }
+
+    private static ExerciseGrade GraderError(string student, Exercise exercise, Exception e) =>
+        new(student, exercise.Id, 0, exercise.Points, GradeStatus.GraderError,
+            $"the grader failed on this exercise ({e.GetType().Name}: {e.Message}); the instructor has been told.");
 
     private static string WithNotes(string text, IReadOnlyList<string> notes) =>
         notes.Count == 0 ? text : text.TrimEnd() + "\n" + string.Concat(notes.Select(n => $"Note: {n}\n"));

@@ -20,15 +20,25 @@ public static class GradeReports
     public static void Write(string outputFolder, IReadOnlyList<StudentResult> results)
     {
         Directory.CreateDirectory(outputFolder);
-        File.WriteAllText(Path.Combine(outputFolder, "gradebook.csv"), Gradebook(results));
+        // Without namespaces the worker is not locked in: whoever reads the gradebook must know, on its first line.
+        string warning = Sandbox.Isolated ? "" : $"# WARNING: graded without namespaces ({Sandbox.Description})\n";
+        File.WriteAllText(Path.Combine(outputFolder, "gradebook.csv"), warning + Gradebook(results));
         File.WriteAllText(Path.Combine(outputFolder, "lms.csv"), LmsCsv(results));
         Directory.CreateDirectory(Path.Combine(outputFolder, "feedback"));
         foreach (StudentResult student in results)
         {
-            File.WriteAllText(Path.Combine(outputFolder, "feedback", student.Student + ".md"), Feedback(student));
-            string dir = Path.Combine(outputFolder, "results", student.Student);
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "results.json"), GradescopeJson(student));
+            // Each student's files inside their own boundary: one that cannot be written never stops the others'.
+            try
+            {
+                File.WriteAllText(Path.Combine(outputFolder, "feedback", student.Student + ".md"), Feedback(student));
+                string dir = Path.Combine(outputFolder, "results", student.Student);
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(Path.Combine(dir, "results.json"), GradescopeJson(student));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                Console.Error.WriteLine($"could not write the reports of {student.Student}: {e.Message}");
+            }
         }
     }
 

@@ -36,12 +36,24 @@ public static class GradeStatus
     /// <summary>The cell uses an API an exercise may not use (reflection, files, processes, …) or a library member that does the exercise's job.</summary>
     public const string ForbiddenApi = "forbidden-api";
 
+    /// <summary>Compiling the cell (binding, the API rules, emitting) ran past its limit; the cell never ran.</summary>
+    public const string CompileTimeout = "compile-timeout";
+
+    /// <summary>The notebook file was refused: a symbolic link, a device or other special file, or over the size limit.</summary>
+    public const string RefusedFile = "refused-file";
+
+    /// <summary>
+    /// The grader itself failed on this exercise (an unexpected exception, with its message in the feedback). Only this
+    /// exercise of this student is affected; the instructor should look at it.
+    /// </summary>
+    public const string GraderError = "grader-error";
+
     /// <summary>The gradebook status of a report judged by the grader.</summary>
     public static string Of(Course.Grading.ExerciseReport report) =>
         report.Problem is not null ? Failed
         : report.NotAttempted ? NotAttempted
         : report.PassedCount == report.Cases.Count ? Passed
         : report.Cases.Any(c => c.OutOfMemory) ? OutOfMemory
-        : report.PassedCount > 0 ? Partial
+        : report.CreditedCount > 0 ? Partial
         : Failed;
 }

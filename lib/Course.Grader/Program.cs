@@ -6,7 +6,7 @@ using Course.Grader;
 using Course.Grading;
 
 // Course.Grader: grade a class of notebook submissions.
-//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]
+//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library] [--no-api-rules]
 //   grade-one <submission> <results.json>   one student (Gradescope's run_autograder calls this)
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
 //   gradescope <DIR>               (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
@@ -21,7 +21,17 @@ if (args.Length == 2 && args[0] == "gradescope")
 if (args.Length == 3 && args[0] == "grade-one")
 {
     string folder = Path.GetFullPath(args[1]);
-    StudentResult one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
+    Console.WriteLine($"containment: {Sandbox.Description}");
+    StudentResult one;
+    try
+    {
+        one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
+    }
+    catch (Exception e)
+    {
+        one = ClassGrader.GraderErrorResult(folder, e);
+    }
+
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[2]))!);
     File.WriteAllText(args[2], GradeReports.GradescopeJson(one));
     Console.WriteLine($"{ExerciseReport.Format(one.Score)} / {ExerciseReport.Format(Exercises.All.Sum(e => e.Points))} points; results in {args[2]}");
@@ -44,17 +54,30 @@ if (args.Contains("--allow-library"))
     options = options with { AllowLibrary = true };
 }
 
-for (int k = 2; k + 1 < args.Length; k += 2)
+if (args.Contains("--no-api-rules"))
 {
-    string value = args[k + 1];
-    options = args[k] switch
+    // Only to test the box on its own (the containment tests do): cells run whatever they call.
+    options = options with { EnforceApiRules = false };
+    Console.WriteLine("WARNING: --no-api-rules: cells are not checked against the allow-list; only the box contains them.");
+}
+
+// Flags stand alone (--allow-library, --no-api-rules); the other options take the value after them.
+for (int k = 2; k + 1 < args.Length; k++)
+{
+    if (args[k] is not ("--timeout" or "--memory" or "--parallel" or "--out"))
+    {
+        continue;
+    }
+
+    string value = args[++k];
+    options = args[k - 1] switch
     {
         "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
         "--memory" => options with { MemoryBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
         "--parallel" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
         _ => options,
     };
-    if (args[k] == "--out")
+    if (args[k - 1] == "--out")
     {
         output = value;
     }
@@ -81,6 +104,7 @@ if (!Directory.Exists(submissions))
 }
 
 output ??= Path.Combine("artifacts", "grading", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submissions))));
+Console.WriteLine($"containment: {Sandbox.Description}");
 var clock = Stopwatch.StartNew();
 IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options, Path.GetFullPath(output));
 clock.Stop();
@@ -88,6 +112,11 @@ GradeReports.Write(output, results);
 double max = Exercises.All.Sum(e => e.Points);
 Console.WriteLine($"graded {results.Count} students × {Exercises.All.Count} exercises in {clock.Elapsed.TotalSeconds:0.0} s " +
     $"({options.Parallelism} at a time); gradebook: {Path.Combine(output, "gradebook.csv")}");
+using (var self = Process.GetCurrentProcess())
+{
+    Console.WriteLine($"grader peak memory: {self.PeakWorkingSet64 >> 20} MiB");
+}
+
 foreach (var group in results.SelectMany(r => r.Grades).GroupBy(g => g.Status).OrderBy(g => g.Key, StringComparer.Ordinal))
 {
     Console.WriteLine($"  {group.Key}: {group.Count()}");

@@ -15,7 +15,9 @@ namespace Course.Grader;
 /// <param name="Errors">Compiler errors with cell line numbers (empty on success).</param>
 /// <param name="Notes">Things the student should know, e.g. ignored top-level statements.</param>
 /// <param name="Violation">The API rule the cell breaks (<see cref="SourceRules"/>); then <paramref name="Assembly"/> is null.</param>
-public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes, string? Violation = null);
+/// <param name="TimedOut">Compiling (binding, checking the rules or emitting) ran past its limit; then <paramref name="Assembly"/> is null.</param>
+public sealed record CompiledCell(byte[]? Assembly, string EntryType, string EntryMethod, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes,
+    string? Violation = null, bool TimedOut = false);
 
 /// <summary>
 /// Compiles one exercise cell the way the notebook runs it: as C# script code with the setup cell's usings, against the
@@ -73,39 +75,61 @@ public static class ScriptCompiler
         var compilation = CSharpCompilation.CreateScriptCompilation(
             assemblyName, tree, References.Value, options, previousScriptCompilation: null, returnType: typeof(object));
 
-        using var cts = new CancellationTokenSource(timeout);
-        if (checkRules && !compilation.GetDiagnostics(cts.Token).Any(d => d.Severity == DiagnosticSeverity.Error)
-            && SourceRules.FirstViolation(compilation, tree, source.Length, allowLibrary ? [] : exercise.SameAsNames) is { } violation)
+        // Roslyn looks at the token only now and then: a cell built to make binding explode can run for minutes past it.
+        // So the compile runs on a thread of its own, the grader waits no longer than the limit, and then cancels it
+        // and moves on (the thread ends when Roslyn next looks at the token).
+        var cts = new CancellationTokenSource(timeout);
+        Task<CompiledCell> compile = Task.Run(() => Finish(exercise, compilation, tree, source, cellLines, notes, allowLibrary, checkRules, timeout, cts.Token));
+        if (!compile.Wait(timeout + TimeSpan.FromSeconds(1)))
         {
-            return new CompiledCell(null, "", "", [], notes, violation);
+            cts.Cancel();
+            _ = compile.ContinueWith(t => { _ = t.Exception; cts.Dispose(); }, TaskScheduler.Default);
+            return TimedOutCell(timeout, notes);
         }
 
-        using var stream = new MemoryStream();
-        Microsoft.CodeAnalysis.Emit.EmitResult result;
+        cts.Dispose();
+        return compile.Result;
+    }
+
+    private static CompiledCell TimedOutCell(TimeSpan timeout, List<string> notes) =>
+        new(null, "", "", [$"compiling the cell took longer than {timeout.TotalSeconds:0} s"], notes, TimedOut: true);
+
+    private static CompiledCell Finish(Exercise exercise, CSharpCompilation compilation, SyntaxTree tree, string source, int cellLines, List<string> notes,
+        bool allowLibrary, bool checkRules, TimeSpan timeout, CancellationToken cancel)
+    {
         try
         {
-            result = compilation.Emit(stream, cancellationToken: cts.Token);
+            if (checkRules && !compilation.GetDiagnostics(cancel).Any(d => d.Severity == DiagnosticSeverity.Error)
+                && SourceRules.FirstViolation(compilation, tree, source.Length,
+                    allowLibrary ? [.. exercise.AllowedNames, .. exercise.SameAsNames] : exercise.AllowedNames, allowLibrary ? [] : exercise.SameAsNames, cancel) is { } violation)
+            {
+                return new CompiledCell(null, "", "", [], notes, violation);
+            }
+
+            using var stream = new MemoryStream();
+            Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream, cancellationToken: cancel);
+
+            if (!result.Success)
+            {
+                var errors = result.Diagnostics
+                    .Where(d => d.Severity == DiagnosticSeverity.Error)
+                    .Take(5)
+                    .Select(d => Describe(d, cellLines, exercise))
+                    .Distinct()
+                    .ToList();
+                return new CompiledCell(null, "", "", errors, notes);
+            }
+
+            IMethodSymbol entry = compilation.GetEntryPoint(cancel)
+                ?? throw new InvalidOperationException("a script compilation has an entry point");
+            string ns = entry.ContainingNamespace.IsGlobalNamespace ? "" : entry.ContainingNamespace.ToDisplayString() + ".";
+            return new CompiledCell(stream.ToArray(), ns + entry.ContainingType.MetadataName, entry.MetadataName, [], notes);
         }
         catch (OperationCanceledException)
         {
-            return new CompiledCell(null, "", "", [$"compilation took longer than {timeout.TotalSeconds:0} s"], notes);
+            // Binding can be made to explode (overload resolution over many lambdas): past the limit the cell is refused, not waited for.
+            return TimedOutCell(timeout, notes);
         }
-
-        if (!result.Success)
-        {
-            var errors = result.Diagnostics
-                .Where(d => d.Severity == DiagnosticSeverity.Error)
-                .Take(5)
-                .Select(d => Describe(d, cellLines, exercise))
-                .Distinct()
-                .ToList();
-            return new CompiledCell(null, "", "", errors, notes);
-        }
-
-        IMethodSymbol entry = compilation.GetEntryPoint(cts.Token)
-            ?? throw new InvalidOperationException("a script compilation has an entry point");
-        string ns = entry.ContainingNamespace.IsGlobalNamespace ? "" : entry.ContainingNamespace.ToDisplayString() + ".";
-        return new CompiledCell(stream.ToArray(), ns + entry.ContainingType.MetadataName, entry.MetadataName, [], notes);
     }
 
     /// <summary>C# text of a delegate type, e.g. System.Func&lt;Attention.Tensor, int, Attention.Tensor&gt;.</summary>
@@ -130,11 +154,13 @@ public static class ScriptCompiler
             : $"line {Math.Max(line, 1)}: {d.Id}: {message}";
     }
 
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        // The shared framework the grader runs on, plus the course library and its dependencies: the same
-        // assemblies the child process loads, so what compiles here binds there.
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+    /// <summary>
+    /// The assemblies a cell is compiled against: the shared framework the grader runs on, plus the course library and its
+    /// dependencies — the same assemblies the worker loads, so what compiles here binds there.
+    /// </summary>
+    public static IReadOnlyList<string> ReferencePaths => Paths.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> Paths = new(() => [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetDirectoryName(p) == Path.GetDirectoryName(typeof(object).Assembly.Location))
             .Concat(
             [
@@ -144,7 +170,8 @@ public static class ScriptCompiler
                 typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location,
                 typeof(MathNet.Numerics.Control).Assembly.Location,
             ])
-            .Distinct();
-        return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
-    }
+            .Distinct()]);
+
+    private static ImmutableArray<MetadataReference> LoadReferences() =>
+        [.. ReferencePaths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
 }

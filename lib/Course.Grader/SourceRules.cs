@@ -19,12 +19,15 @@ public static class SourceRules
     /// <param name="compilation">The cell's compilation.</param>
     /// <param name="tree">The cell's syntax tree.</param>
     /// <param name="cellEnd">Position where the cell's own text ends (the grader's trailer after it is not checked).</param>
+    /// <param name="allowed">Library members the exercise allows beyond the table.</param>
     /// <param name="sameAs">The exercise's same-purpose library members (empty when the instructor allows them).</param>
-    public static string? FirstViolation(Compilation compilation, SyntaxTree tree, int cellEnd, IReadOnlyList<string> sameAs)
+    /// <param name="cancel">Stops the check (a cell whose binding explodes); throws <see cref="OperationCanceledException"/>.</param>
+    public static string? FirstViolation(Compilation compilation, SyntaxTree tree, int cellEnd, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs, CancellationToken cancel = default)
     {
         SemanticModel model = compilation.GetSemanticModel(tree);
-        foreach (SyntaxNode node in tree.GetRoot().DescendantNodes().Where(n => n.SpanStart < cellEnd))
+        foreach (SyntaxNode node in tree.GetRoot(cancel).DescendantNodes().Where(n => n.SpanStart < cellEnd))
         {
+            cancel.ThrowIfCancellationRequested();
             string? why = node switch
             {
                 UnsafeStatementSyntax or PointerTypeSyntax or FunctionPointerTypeSyntax or FixedStatementSyntax => "unsafe code",
@@ -37,6 +40,8 @@ public static class SourceRules
                 AnonymousFunctionExpressionSyntax f when f.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) => "async code (tasks)",
                 AwaitExpressionSyntax => "async code (tasks)",
                 MakeRefExpressionSyntax or RefValueExpressionSyntax or RefTypeExpressionSyntax => "__makeref (unsafe code)",
+                AttributeSyntax => "an attribute (attributes can make code run on their own, as a module initializer does)",
+                DestructorDeclarationSyntax => "a finalizer (it runs on the runtime's own thread)",
                 _ => null,
             };
             if (why is not null)
@@ -44,7 +49,7 @@ public static class SourceRules
                 return $"line {Line(node)}: {why} is not allowed in an exercise";
             }
 
-            if (node is ExpressionSyntax expression && model.GetTypeInfo(expression).Type is { TypeKind: TypeKind.Dynamic })
+            if (node is ExpressionSyntax expression && model.GetTypeInfo(expression, cancel).Type is { TypeKind: TypeKind.Dynamic })
             {
                 return $"line {Line(node)}: dynamic is not allowed in an exercise";
             }
@@ -55,10 +60,10 @@ public static class SourceRules
                 continue;
             }
 
-            SymbolInfo info = model.GetSymbolInfo(node);
+            SymbolInfo info = model.GetSymbolInfo(node, cancel);
             foreach (ISymbol symbol in info.Symbol is { } s ? [s] : info.CandidateSymbols)
             {
-                if (Violation(symbol, sameAs) is { } broken)
+                if (Violation(symbol, allowed, sameAs) is { } broken)
                 {
                     return $"line {Line(node)}: {broken}";
                 }
@@ -68,7 +73,7 @@ public static class SourceRules
         return null;
     }
 
-    private static string? Violation(ISymbol symbol, IReadOnlyList<string> sameAs)
+    private static string? Violation(ISymbol symbol, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
     {
         INamedTypeSymbol? type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
         if (symbol is IMethodSymbol { ReducedFrom: { } extension })
@@ -95,7 +100,7 @@ public static class SourceRules
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         string typeName = ns.Length == 0 ? type.MetadataName.Split('`')[0] : $"{ns}.{type.MetadataName.Split('`')[0]}";
         string? member = symbol is INamedTypeSymbol || symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } ? null : symbol.Name;
-        string? why = ApiRules.Violation(ns, typeName, member, type.ContainingAssembly.Name, sameAs);
+        string? why = ApiRules.Violation(ns, typeName, member, type.ContainingAssembly.Name, allowed, sameAs);
         // The return or field type counts too: Delegate.Method hands out a MethodInfo.
         if (why is null && symbol is IPropertySymbol or IFieldSymbol or IMethodSymbol)
         {
@@ -106,11 +111,19 @@ public static class SourceRules
                 IMethodSymbol m => m.ReturnType,
                 _ => null,
             };
-            if (result is INamedTypeSymbol named && named.ContainingNamespace is { IsGlobalNamespace: false } rns && named.ContainingAssembly is not null
+            if (result is INamedTypeSymbol named && named.SpecialType != SpecialType.System_Void
+                && named.ContainingNamespace is { IsGlobalNamespace: false } rns && named.ContainingAssembly is not null
                 && !named.ContainingAssembly.Name.StartsWith("cell_", StringComparison.Ordinal))
             {
                 string resultNs = rns.ToDisplayString();
-                why = ApiRules.Violation(resultNs, $"{resultNs}.{named.MetadataName.Split('`')[0]}", null, named.ContainingAssembly.Name, []);
+                // The same table and the same exercise rules: a member may not hand out what the cell may not name.
+                INamedTypeSymbol outer = named;
+                while (outer.ContainingType is not null)
+                {
+                    outer = outer.ContainingType;
+                }
+
+                why = ApiRules.Violation(resultNs, $"{resultNs}.{outer.MetadataName.Split('`')[0]}", null, named.ContainingAssembly.Name, allowed, sameAs);
             }
         }
 

@@ -11,7 +11,8 @@ namespace Course.Grader;
 /// <param name="RelativePath">Path inside the student's folder, e.g. 04.1-head-dimensions.ipynb.</param>
 /// <param name="Document">The parsed notebook; null when unreadable.</param>
 /// <param name="Error">Why it could not be read; null when readable.</param>
-public sealed record SubmittedNotebook(string RelativePath, InteractiveDocument? Document, string? Error);
+/// <param name="Refused">The file itself was refused (a symbolic link, a special file, over the size limit) and never opened.</param>
+public sealed record SubmittedNotebook(string RelativePath, InteractiveDocument? Document, string? Error, bool Refused = false);
 
 /// <summary>Where an exercise cell was found (code plus notes), or why not.</summary>
 /// <param name="Code">The cell's code; null when not found.</param>
@@ -40,13 +41,46 @@ public sealed class Submission
     /// <summary>Reads every notebook under <paramref name="folder"/>; unreadable ones are kept with their error.</summary>
     public static Submission Read(string folder)
     {
-        var notebooks = Directory.EnumerateFiles(folder, "*.ipynb", SearchOption.AllDirectories)
-            .Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal))
-            .Select(p => Path.GetRelativePath(folder, p).Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => ReadNotebook(folder, relative))
-            .ToList();
+        var notebooks = new List<SubmittedNotebook>();
+        Walk(new DirectoryInfo(folder), folder, notebooks);
+        notebooks.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         return new Submission(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), notebooks);
+    }
+
+    /// <summary>The largest notebook file read: 32 MiB (a course notebook with outputs is under 2).</summary>
+    public const long MaxNotebookBytes = 32L << 20;
+
+    // Only what is really inside the folder is read: a symbolic link (to a classmate's notebook, to /dev/zero, anywhere) is
+    // refused, never followed, and so is a special file (a pipe or device reports length 0) or an oversized one.
+    private static void Walk(DirectoryInfo directory, string root, List<SubmittedNotebook> notebooks)
+    {
+        foreach (FileSystemInfo entry in directory.EnumerateFileSystemInfos())
+        {
+            string relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+            bool notebook = entry.Name.EndsWith(".ipynb", StringComparison.Ordinal);
+            if (entry.LinkTarget is not null)
+            {
+                if (notebook || entry is DirectoryInfo)
+                {
+                    notebooks.Add(new SubmittedNotebook(relative, null, "a symbolic link, not a file of the submission: it was not followed", Refused: true));
+                }
+            }
+            else if (entry is DirectoryInfo sub)
+            {
+                if (sub.Name != ".ipynb_checkpoints")
+                {
+                    Walk(sub, root, notebooks);
+                }
+            }
+            else if (notebook && entry is FileInfo file)
+            {
+                notebooks.Add(file.Length == 0
+                    ? new SubmittedNotebook(relative, null, "empty, or not a regular file (a pipe or a device)", Refused: true)
+                    : file.Length > MaxNotebookBytes
+                        ? new SubmittedNotebook(relative, null, $"{file.Length >> 20} MiB, over the {MaxNotebookBytes >> 20} MiB limit", Refused: true)
+                        : ReadNotebook(root, relative));
+            }
+        }
     }
 
     /// <summary>
@@ -96,6 +130,11 @@ public sealed class Submission
 
         var home = Notebooks.Where(n => Path.GetFileName(n.RelativePath).StartsWith(exercise.Notebook, StringComparison.Ordinal)).ToList();
         var broken = home.FirstOrDefault(n => n.Error is not null);
+        if (broken is { Refused: true })
+        {
+            return new CellLookup(null, GradeStatus.RefusedFile, $"exercise cell {exercise.Id} not found: notebook {broken.RelativePath} was refused ({broken.Error}).", []);
+        }
+
         if (broken is not null)
         {
             return new CellLookup(null, GradeStatus.UnreadableNotebook, $"exercise cell {exercise.Id} not found: notebook {broken.RelativePath} could not be read ({broken.Error}).", []);

@@ -20,7 +20,8 @@ public sealed class WorkerProcess : IDisposable
     private readonly Process process;
     private readonly AnonymousPipeServerStream requests;
     private readonly AnonymousPipeServerStream responses;
-    private readonly StringBuilder stderr = new();
+    private BoundedCapture? stderr;
+    private BoundedCapture? stdout;
 
     private WorkerProcess(Process process, AnonymousPipeServerStream requests, AnonymousPipeServerStream responses)
     {
@@ -71,11 +72,12 @@ public sealed class WorkerProcess : IDisposable
                 responses.DisposeLocalCopyOfClientHandle();
             }
 
-            var worker = new WorkerProcess(process, requests, responses);
-            process.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
+            // Both streams are drained in fixed chunks with a small head kept: a flood costs one buffer, never a line's worth of memory.
+            var worker = new WorkerProcess(process, requests, responses)
+            {
+                stderr = new BoundedCapture(process.StandardError.BaseStream),
+                stdout = new BoundedCapture(process.StandardOutput.BaseStream),
+            };
             try
             {
                 process.StandardInput.WriteLine($"{requests.GetClientHandleAsString()} {responses.GetClientHandleAsString()}");
@@ -120,10 +122,11 @@ public sealed class WorkerProcess : IDisposable
         {
             response = await read;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e)
         {
+            // Whatever the bytes were — short, oversized, malformed or out of range — they cost this exercise only.
             Kill();
-            return (null, new WorkerFailure(GradeStatus.Crashed, $"the grading process sent an unreadable answer ({e.Message})."));
+            return (null, new WorkerFailure(GradeStatus.Crashed, $"the grading process sent an unreadable answer ({e.GetType().Name}: {e.Message})."));
         }
 
         if (response is null)
@@ -152,27 +155,15 @@ public sealed class WorkerProcess : IDisposable
         process.Dispose();
     }
 
-    private void Keep(string? line)
-    {
-        lock (stderr)
-        {
-            if (line is not null && stderr.Length < 8192)
-            {
-                stderr.AppendLine(line);
-            }
-        }
-    }
+    /// <summary>Bytes the worker wrote to stdout and stderr so far (kept or not).</summary>
+    public long OutputBytes => (stdout?.TotalBytes ?? 0) + (stderr?.TotalBytes ?? 0);
 
     private WorkerFailure Died()
     {
         process.WaitForExit(5000);
         Kill();
-        process.WaitForExit(); // drains the stderr reader
-        string errors;
-        lock (stderr)
-        {
-            errors = stderr.ToString();
-        }
+        process.WaitForExit(5000);
+        string errors = stderr?.Text(TimeSpan.FromSeconds(2)) ?? "";
 
         int code = process.HasExited ? process.ExitCode : -1;
         if (errors.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase))

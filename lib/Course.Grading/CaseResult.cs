@@ -5,7 +5,8 @@ namespace Course.Grading;
 /// <param name="Passed">Whether the submitted function met the case.</param>
 /// <param name="Message">Why it failed (expected vs actual, where, and a hint); empty when it passed.</param>
 /// <param name="ExceptionType">Full name of the exception the submitted code threw, if it threw.</param>
-public sealed record CaseResult(string Name, bool Passed, string Message, string? ExceptionType = null)
+/// <param name="BadInput">A case that asks the function to reject bad input: it earns credit only next to a value case that passed.</param>
+public sealed record CaseResult(string Name, bool Passed, string Message, string? ExceptionType = null, bool BadInput = false)
 {
     /// <summary>True when the submitted code threw <see cref="NotImplementedException"/> (the shipped stub does).</summary>
     public bool NotImplemented => ExceptionType == typeof(NotImplementedException).FullName;

@@ -55,9 +55,14 @@ public static class Cases
         return null;
     }
 
-    /// <summary>A property case on a tensor result: <paramref name="property"/> returns null when it holds, else why not.</summary>
-    public static GradedCase Property(string name, Func<object?[]> arguments, Func<Tensor, string?> property, string hint) =>
-        Single(name, arguments, hint, (output, _) => output is Tensor got ? property(got) : $"returned {Describe(output)}; expected a Tensor");
+    /// <summary>
+    /// A property case on a tensor result: the shape must be <paramref name="shape"/> first (an empty or misshapen tensor
+    /// satisfies most properties vacuously), then <paramref name="property"/> returns null when it holds, else why not.
+    /// </summary>
+    public static GradedCase Property(string name, Func<object?[]> arguments, int[] shape, Func<Tensor, string?> property, string hint) =>
+        Single(name, arguments, hint, (output, _) => output is not Tensor got ? $"returned {Describe(output)}; expected a Tensor"
+            : !got.Shape.SequenceEqual(shape) ? $"shape {got.ShapeText}, expected {Shapes.Format(shape)}"
+            : property(got));
 
     /// <summary>
     /// A case of one call whose result <paramref name="check"/> judges (null = pass), given the result and the
@@ -71,7 +76,7 @@ public static class Cases
     /// <summary>A case requiring the submitted function to reject bad input with an exception of type <typeparamref name="TException"/>.</summary>
     public static GradedCase Throws<TException>(string name, Func<object?[]> arguments, string hint)
         where TException : Exception =>
-        new(name, hint, () => [arguments()], (_, outcomes) =>
+        new(name, hint, () => [arguments()], badInput: true, judge: (_, outcomes) =>
         {
             CallOutcome o = outcomes[0];
             if (o.ThrewA<TException>())

@@ -16,7 +16,7 @@ internal static class CompiledCodeRules
         .ToDictionary(o => o.Value);
 
     /// <summary>The first rule the method (or a method of the submission it calls) breaks, or null.</summary>
-    public static string? FirstViolation(MethodBase method, IReadOnlyList<string> sameAs)
+    public static string? FirstViolation(MethodBase method, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
     {
         var seen = new HashSet<MethodBase>();
         var pending = new Stack<MethodBase>([method]);
@@ -31,14 +31,22 @@ internal static class CompiledCodeRules
 
             foreach (MemberInfo used in References(current))
             {
-                if (Violation(used, sameAs) is { } why)
+                Type? owner = used as Type ?? used.DeclaringType;
+                if (owner is not null && IsStudentCode(owner.Assembly, submission))
                 {
-                    return $"{why}.";
+                    // The student's own code (and the notebook's other cells) is checked where it calls out, not as a use;
+                    // the compiler's own helpers in it (<PrivateImplementationDetails>) are not the student's to check.
+                    if (used is MethodBase callee && !Outermost(owner).Name.StartsWith("<PrivateImplementationDetails>", StringComparison.Ordinal))
+                    {
+                        pending.Push(callee);
+                    }
+
+                    continue;
                 }
 
-                if (used is MethodBase callee && IsStudentCode(callee.Module.Assembly, submission))
+                if ((Violation(used, allowed, sameAs) ?? ResultViolation(used, submission, allowed, sameAs)) is { } why)
                 {
-                    pending.Push(callee);
+                    return $"{why}.";
                 }
             }
         }
@@ -46,7 +54,7 @@ internal static class CompiledCodeRules
         return null;
     }
 
-    private static string? Violation(MemberInfo used, IReadOnlyList<string> sameAs)
+    private static string? Violation(MemberInfo used, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
     {
         Type? type = used as Type ?? used.DeclaringType;
         if (type is null)
@@ -54,22 +62,73 @@ internal static class CompiledCodeRules
             return null;
         }
 
+        while (type.HasElementType)
+        {
+            type = type.GetElementType()!;   // double[] is a use of double
+        }
+
+        type = Outermost(type);
+        string ns = type.Namespace ?? "";
+        string typeName = (type.IsGenericType ? type.GetGenericTypeDefinition().FullName! : type.FullName ?? type.Name).Split('`')[0];
+        string? member = used is Type ? null : used is ConstructorInfo ? null : used.Name;
+        // What the C# compiler emits on its own (array initialisers, collection expressions, string interpolation) is not
+        // the student's choice; the grader's check on the source sees only what the student wrote.
+        if (CompilerEmitted.Contains(typeName) || (member is not null && CompilerEmitted.Contains($"{typeName}.{member}")))
+        {
+            return null;
+        }
+
+        // Property accessors are named get_X/set_X in compiled code, X in source: the table speaks of X.
+        if (used is MethodInfo { IsSpecialName: true } && member is not null && (member.StartsWith("get_", StringComparison.Ordinal) || member.StartsWith("set_", StringComparison.Ordinal)))
+        {
+            member = member[4..];
+        }
+
+        return ApiRules.Violation(ns, typeName, member, type.Assembly.GetName().Name ?? "", allowed, sameAs);
+    }
+
+    // What a member hands out is held to the same rules as what the cell names (the grader's source check does the same):
+    // an allowed member may not return a type the cell could not name, such as a MethodBase.
+    private static string? ResultViolation(MemberInfo used, Assembly submission, IReadOnlyList<string> allowed, IReadOnlyList<string> sameAs)
+    {
+        Type? result = used switch
+        {
+            MethodInfo m => m.ReturnType,
+            FieldInfo f => f.FieldType,
+            _ => null,
+        };
+        while (result is { HasElementType: true })
+        {
+            result = result.GetElementType();
+        }
+
+        return result is null || result == typeof(void) || result.IsGenericParameter || IsStudentCode(result.Assembly, submission)
+            ? null
+            : Violation(result, allowed, sameAs);
+    }
+
+    // Types and members the compiler calls for plain C# (no student writes them by name).
+    private static readonly HashSet<string> CompilerEmitted =
+    [
+        "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
+        "System.Runtime.CompilerServices.RuntimeHelpers.InitializeArray",
+        "System.Runtime.CompilerServices.RuntimeHelpers.CreateSpan",
+        "System.Runtime.CompilerServices.RuntimeHelpers.GetSubArray",
+        "System.Runtime.InteropServices.MemoryMarshal.CreateSpan",
+        "System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan",
+        "System.Runtime.InteropServices.CollectionsMarshal.AsSpan",
+        "System.Runtime.InteropServices.CollectionsMarshal.SetCount",
+        "System.RuntimeFieldHandle",
+    ];
+
+    private static Type Outermost(Type type)
+    {
         while (type.IsNested)
         {
             type = type.DeclaringType!;
         }
 
-        string ns = type.Namespace ?? "";
-        // What the C# compiler emits on its own (array initialisers, spans of collection expressions, string
-        // interpolation) lives here; the grader's check on the source sees only what the student wrote.
-        if (ns == "System.Runtime.CompilerServices" || type.FullName is "System.Runtime.InteropServices.MemoryMarshal" or "System.Runtime.InteropServices.CollectionsMarshal")
-        {
-            return null;
-        }
-
-        string typeName = (type.IsGenericType ? type.GetGenericTypeDefinition().FullName! : type.FullName ?? type.Name).Split('`')[0];
-        string? member = used is Type ? null : used is ConstructorInfo ? null : used.Name;
-        return ApiRules.Violation(ns, typeName, member, type.Assembly.GetName().Name ?? "", sameAs);
+        return type;
     }
 
     // Methods of the submission itself and of other notebook cells (dynamic, unnamed-location assemblies), not of

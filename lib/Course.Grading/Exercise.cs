@@ -35,6 +35,15 @@ public abstract class Exercise
     /// </summary>
     public required IReadOnlyList<LibraryMember> SameAs { get; init; }
 
+    /// <summary>
+    /// Library types or members the exercise may use beyond the table of <see cref="ApiRules"/> (which already holds the
+    /// course <c>Tensor</c>, <c>Linear</c> and <c>Shapes</c>). Empty by default.
+    /// </summary>
+    public IReadOnlyList<LibraryMember> Allowed { get; init; } = [];
+
+    /// <summary>The full names of <see cref="Allowed"/>, as the API rules match them.</summary>
+    public IReadOnlyList<string> AllowedNames => [.. Allowed.Select(m => m.FullName)];
+
     /// <summary>The graded cases, in order (at least one).</summary>
     public required IReadOnlyList<GradedCase> Cases
     {
@@ -78,7 +87,7 @@ public abstract class Exercise
             return new ExerciseReport(this, [], $"{Id} expects a function {Signature}; got {solution.Method}.");
         }
 
-        if (CompiledCodeRules.FirstViolation(solution.Method, SameAsNames) is { } violation)
+        if (CompiledCodeRules.FirstViolation(solution.Method, AllowedNames, SameAsNames) is { } violation)
         {
             return new ExerciseReport(this, [], violation);
         }

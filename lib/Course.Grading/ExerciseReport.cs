@@ -35,7 +35,13 @@ public sealed class ExerciseReport
     /// <summary>Points earned: points × passed / cases, rounded to hundredths (0 when not attempted).</summary>
     public double Score => Cases.Count == 0 || Problem is not null
         ? 0
-        : Math.Round(Exercise.Points * PassedCount / Cases.Count, 2, MidpointRounding.AwayFromZero);
+        : Math.Round(Exercise.Points * CreditedCount / Cases.Count, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// The cases that earn credit: every passed case, except that bad-input cases (an expected exception) count only when
+    /// a value case passed too, so a function that always throws earns nothing.
+    /// </summary>
+    public int CreditedCount => Cases.Any(c => c.Passed && !c.BadInput) ? PassedCount : 0;
 
     /// <summary>The points available.</summary>
     public double MaxScore => Exercise.Points;

@@ -10,8 +10,9 @@ public sealed class GradedCase
     private readonly Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge;
 
     public GradedCase(string name, string hint, Func<IReadOnlyList<object?[]>> calls,
-        Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge)
+        Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge, bool badInput = false)
     {
+        BadInput = badInput;
         Name = name;
         Hint = hint;
         this.calls = calls;
@@ -20,6 +21,12 @@ public sealed class GradedCase
 
     /// <summary>What the case checks, e.g. "B=2, N=5, d_model=12, heads=3".</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// True for a case that asks the function to reject bad input (an expected exception). A function that always throws
+    /// would pass it, so it earns credit only when a value case of the same exercise passed.
+    /// </summary>
+    public bool BadInput { get; }
 
     /// <summary>The hint printed with a failure.</summary>
     public string Hint { get; }
@@ -37,7 +44,7 @@ public sealed class GradedCase
         IReadOnlyList<object?[]> fresh = calls();
         if (outcomes.Count != fresh.Count)
         {
-            return CaseResult.Fail(Name, $"expected {fresh.Count} call result(s), got {outcomes.Count}");
+            return CaseResult.Fail(Name, $"expected {fresh.Count} call result(s), got {outcomes.Count}") with { BadInput = BadInput };
         }
 
         string? problem;
@@ -45,18 +52,18 @@ public sealed class GradedCase
         {
             problem = judge(fresh, outcomes);
         }
-        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or NullReferenceException)
+        catch (Exception e)
         {
-            // An answer of the wrong form (e.g. from a worker that was tampered with) fails the case; it never stops grading.
+            // An answer of any wrong form (e.g. from a worker that was tampered with) fails the case; it never stops grading.
             problem = $"the result could not be judged ({e.GetType().Name})";
         }
 
         if (problem is null)
         {
-            return CaseResult.Pass(Name);
+            return CaseResult.Pass(Name) with { BadInput = BadInput };
         }
 
         CallOutcome? threw = outcomes.FirstOrDefault(o => o.Threw);
-        return new CaseResult(Name, false, problem, threw?.Thrown[0]);
+        return new CaseResult(Name, false, problem, threw?.Thrown.FirstOrDefault(), BadInput);
     }
 }

@@ -119,10 +119,10 @@ public class ExerciseTests
         // Reached through a helper of the submission, not in the function itself.
         static int Helper() => System.IO.File.Exists("/etc/hostname") ? 1 : 0;
         ExerciseReport files = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv) + (Helper() * 0)));
-        Assert.Contains("System.IO.File.Exists is not allowed in an exercise (files and folders)", files.Problem, StringComparison.Ordinal);
+        Assert.Contains("System.IO.File.Exists is not allowed in an exercise (not in the table of allowed APIs", files.Problem, StringComparison.Ordinal);
 
         ExerciseReport reflection = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => typeof(Tensor).GetMethods().Length > 0 ? h / (n / kv) : 0));
-        Assert.Contains("is not allowed in an exercise (reflection)", reflection.Problem, StringComparison.Ordinal);
+        Assert.Contains("System.Type.GetTypeFromHandle is not allowed in an exercise", reflection.Problem, StringComparison.Ordinal);
 
         // The same function without the forbidden part passes.
         Assert.Equal(Exercises.Get("4.5a").Points, Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv))).Score);

@@ -30,6 +30,7 @@ internal static class PerHeadAttentionExercises
                 Cases.Property(
                 "every row sums to one (N=5, S=7, d_k=8)",
                 () => [Tensor.Random(424, [5, 8]), Tensor.Random(425, [7, 8])],
+                [5, 7],
                 Cases.RowsSumToOne,
                 "normalise each query's row over the keys (axis S), not over the queries."),
             ],
@@ -50,6 +51,7 @@ internal static class PerHeadAttentionExercises
                 Cases.Property(
                 "constant values in, the same constant out (weights sum to one)",
                 () => [Tensor.Random(428, [2, 2, 3, 4]), Tensor.Random(429, [2, 2, 5, 4]), Constant(2.5f, 2, 2, 5, 3)],
+                [2, 2, 3, 3],
                 O => Array.FindIndex(O.Data, v => !(Math.Abs(v - 2.5f) <= 1e-4f)) is int k and >= 0
                     ? $"output {Cases.IndexText(O, k)} is {O.Data[k]}, but every value row is 2.5 and weights sum to one"
                     : null,
