@@ -72,7 +72,7 @@ public static class CourseNotebooks
         foreach (Exercise e in exercises)
         {
             string points = $"{e.Points:0.##} point{(e.Points == 1 ? "" : "s")}";
-            cells.Insert(at++, Markdown($"{TaskHeading}{e.Id}: {e.Title} ({points})\n\n{e.Task}\n\nImplement `{e.Signature}` in the cell below; the cell after it checks your answer with the cases the grader uses."));
+            cells.Insert(at++, Markdown($"{TaskHeading}{e.Id}: {e.Title} ({points})\n\n{e.Task}\n\nImplement `{e.Signature}` in the cell below; the cell after it checks your answer with practice cases (the grader may add hidden ones, drawn fresh for each grading run)."));
             cells.Insert(at++, Code(code is null ? ExerciseCells.StubCell(e) : ExerciseCells.Cell(e, code(e)), e.Id));
             cells.Insert(at++, Code(ExerciseCells.CheckCell(e), exerciseId: null));
         }

@@ -147,7 +147,10 @@ public static class ClassGrader
                         WithNotes("the exercise cell does not compile:\n" + string.Join("\n", compiled.Errors.Select(e => "  " + e)), cellNotes[exercise.Id]));
                 }
 
-                tasks.Add(new WorkerTask(exercise, compiled.Assembly, compiled.EntryType, compiled.EntryMethod));
+                // The notebook's practice cases, then the hidden case drawn for this run (judged by the reference answer).
+                GradedCase? hidden = HiddenCases.For(exercise, options.HiddenSeed);
+                tasks.Add(new WorkerTask(exercise, compiled.Assembly, compiled.EntryType, compiled.EntryMethod,
+                    hidden is null ? exercise.Cases : [.. exercise.Cases, hidden]));
                 return null;
             }
 

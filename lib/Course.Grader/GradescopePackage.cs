@@ -62,12 +62,8 @@ public static class GradescopePackage
             }
         }
 
-        // The reference answers are not needed to grade: they stay out of the package.
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(source, "grader"), "Course.Solutions.*"))
-        {
-            File.Delete(file);
-        }
-
+        // The reference answers stay in: they judge the hidden cases. The package is the instructor's upload, never shown to
+        // students, and the worker that runs a submission is hidden from the grader's folder.
         File.WriteAllText(Path.Combine(source, "setup.sh"), Setup.ReplaceLineEndings("\n"));
         File.WriteAllText(Path.Combine(source, "run_autograder"), RunAutograder.ReplaceLineEndings("\n"));
         foreach (string script in new[] { "setup.sh", "run_autograder" })

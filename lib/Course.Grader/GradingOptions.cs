@@ -7,12 +7,15 @@ namespace Course.Grader;
 /// <param name="CompileTimeout">Limit for compiling one exercise cell.</param>
 /// <param name="StartupTimeout">Limit for a worker to start and to move on to its next exercise.</param>
 /// <param name="AllowLibrary">Allow the library members that do an exercise's job (<see cref="Course.Grading.Exercise.SameAs"/>); off by default.</param>
+/// <param name="HiddenSeed">The seed the hidden cases' arguments are drawn from; the default is drawn once per process, so
+/// every grading run draws new ones (the reports record it, and <c>--seed</c> repeats a run).</param>
 /// <param name="EnforceApiRules">Refuse cells that use forbidden APIs before they run. Always on for grading; the tests turn it
 /// off to show that the worker's containment holds on its own.</param>
 public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout,
-    bool AllowLibrary = false, bool EnforceApiRules = true)
+    int HiddenSeed, bool AllowLibrary = false, bool EnforceApiRules = true)
 {
     /// <summary>10 s per exercise, 512 MiB heap, one student per core.</summary>
     public static GradingOptions Default { get; } = new(
-        TimeSpan.FromSeconds(10), 512L << 20, Environment.ProcessorCount, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60));
+        TimeSpan.FromSeconds(10), 512L << 20, Environment.ProcessorCount, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60),
+        System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
 }

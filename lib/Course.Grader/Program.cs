@@ -6,7 +6,7 @@ using Course.Grader;
 using Course.Grading;
 
 // Course.Grader: grade a class of notebook submissions.
-//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library] [--no-api-rules]
+//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--seed N] [--allow-library] [--no-api-rules]
 //   grade-one <submission> <results.json>   one student (Gradescope's run_autograder calls this)
 //   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
 //   gradescope <DIR>               (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
@@ -22,6 +22,7 @@ if (args.Length == 3 && args[0] == "grade-one")
 {
     string folder = Path.GetFullPath(args[1]);
     Console.WriteLine($"containment: {Sandbox.Description}");
+    Console.WriteLine($"hidden cases: seed {GradingOptions.Default.HiddenSeed}");
     StudentResult one;
     try
     {
@@ -40,7 +41,7 @@ if (args.Length == 3 && args[0] == "grade-one")
 
 if (args.Length < 2 || args[0] is not ("grade" or "bench"))
 {
-    Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--allow-library]");
+    Console.Error.WriteLine("usage: Course.Grader grade <submissions-folder> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--seed N] [--allow-library]");
     Console.Error.WriteLine("       Course.Grader grade-one <submission-folder> <results.json>");
     Console.Error.WriteLine("       Course.Grader gradescope <DIR>   (course tooling: dotnet run --project lib/Course.Authoring -- sync-notebooks | release <DIR>)");
     Console.Error.WriteLine("       Course.Grader bench <copies> [--out DIR]");
@@ -64,7 +65,7 @@ if (args.Contains("--no-api-rules"))
 // Flags stand alone (--allow-library, --no-api-rules); the other options take the value after them.
 for (int k = 2; k + 1 < args.Length; k++)
 {
-    if (args[k] is not ("--timeout" or "--memory" or "--parallel" or "--out"))
+    if (args[k] is not ("--timeout" or "--memory" or "--parallel" or "--out" or "--seed"))
     {
         continue;
     }
@@ -75,6 +76,7 @@ for (int k = 2; k + 1 < args.Length; k++)
         "--timeout" => options with { Timeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
         "--memory" => options with { MemoryBytes = long.Parse(value, CultureInfo.InvariantCulture) << 20 },
         "--parallel" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
+        "--seed" => options with { HiddenSeed = int.Parse(value, CultureInfo.InvariantCulture) },
         _ => options,
     };
     if (args[k - 1] == "--out")
@@ -105,10 +107,13 @@ if (!Directory.Exists(submissions))
 
 output ??= Path.Combine("artifacts", "grading", Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submissions))));
 Console.WriteLine($"containment: {Sandbox.Description}");
+Console.WriteLine($"hidden cases: seed {options.HiddenSeed} (--seed {options.HiddenSeed} draws the same ones again)");
 var clock = Stopwatch.StartNew();
 IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submissions, options, Path.GetFullPath(output));
 clock.Stop();
 GradeReports.Write(output, results);
+// The run's hidden-case seed beside its gradebook, so any grade can be reproduced.
+File.WriteAllText(Path.Combine(output, "grading-run.txt"), $"hidden-seed: {options.HiddenSeed}\ncontainment: {Sandbox.Description}\n");
 double max = Exercises.All.Sum(e => e.Points);
 Console.WriteLine($"graded {results.Count} students × {Exercises.All.Count} exercises in {clock.Elapsed.TotalSeconds:0.0} s " +
     $"({options.Parallelism} at a time); gradebook: {Path.Combine(output, "gradebook.csv")}");

@@ -9,7 +9,8 @@ namespace Course.Grader;
 /// <param name="Assembly">The compiled cell.</param>
 /// <param name="EntryType">Script class name.</param>
 /// <param name="EntryMethod">Script factory method name.</param>
-public sealed record WorkerTask(Exercise Exercise, byte[] Assembly, string EntryType, string EntryMethod);
+/// <param name="Cases">The cases to run: the exercise's practice cases, then any hidden case of this grading run.</param>
+public sealed record WorkerTask(Exercise Exercise, byte[] Assembly, string EntryType, string EntryMethod, IReadOnlyList<GradedCase> Cases);
 
 /// <summary>
 /// Grades one student's compiled cells through a worker process: for each exercise the worker loads the cell, then
@@ -76,7 +77,7 @@ public sealed class WorkerClient(GradingOptions options)
         }
 
         var outcomes = new List<IReadOnlyList<CallOutcome>>();
-        foreach (GradedCase graded in task.Exercise.Cases)
+        foreach (GradedCase graded in task.Cases)
         {
             var calls = new List<CallOutcome>();
             foreach (object?[] arguments in graded.Calls())
@@ -96,6 +97,6 @@ public sealed class WorkerClient(GradingOptions options)
             outcomes.Add(calls);
         }
 
-        return (task.Exercise.Judge(outcomes), null);
+        return (task.Exercise.Judge(task.Cases, outcomes), null);
     }
 }

@@ -104,15 +104,21 @@ public abstract class Exercise
 
     /// <summary>The report of outcomes obtained elsewhere (the grader's worker): one list of call outcomes per case.</summary>
     /// <param name="outcomes">Per case, the outcomes of its calls in order.</param>
-    public ExerciseReport Judge(IReadOnlyList<IReadOnlyList<CallOutcome>> outcomes)
+    public ExerciseReport Judge(IReadOnlyList<IReadOnlyList<CallOutcome>> outcomes) => Judge(Cases, outcomes);
+
+    /// <summary>The report of outcomes obtained elsewhere for <paramref name="cases"/> (the grader adds hidden cases to <see cref="Cases"/>).</summary>
+    /// <param name="cases">The cases that were run, in order.</param>
+    /// <param name="outcomes">Per case, the outcomes of its calls in order.</param>
+    public ExerciseReport Judge(IReadOnlyList<GradedCase> cases, IReadOnlyList<IReadOnlyList<CallOutcome>> outcomes)
     {
+        ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(outcomes);
-        if (outcomes.Count != Cases.Count)
+        if (outcomes.Count != cases.Count)
         {
-            throw new ArgumentException($"expected outcomes for {Cases.Count} cases, got {outcomes.Count}.", nameof(outcomes));
+            throw new ArgumentException($"expected outcomes for {cases.Count} cases, got {outcomes.Count}.", nameof(outcomes));
         }
 
-        return new ExerciseReport(this, [.. Cases.Select((c, k) => c.Judge(outcomes[k]))]);
+        return new ExerciseReport(this, [.. cases.Select((c, k) => c.Judge(outcomes[k]))]);
     }
 
 }

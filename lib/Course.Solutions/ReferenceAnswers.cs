@@ -34,8 +34,10 @@ public static partial class ReferenceAnswers
                 int n = tokens.Length;
                 var packed = new Tensor(3, n, dK);
                 float gain = 10 * MathF.Sqrt(dK);                      // a margin of 10 after the 1/sqrt(d_k) scale
-                // The nearest two points of the circle differ in cosine by 1 - cos(2pi/vocab): scale the token query by its inverse.
-                float tokenGain = vocab > 1 ? gain / (1 - MathF.Cos(2 * MathF.PI / vocab)) : gain;
+                // Head [2] prefers earlier keys by gain per position, so its own key loses to any earlier copy of its token;
+                // the token term must beat that preference over the whole sequence: the nearest two points of the circle
+                // differ in cosine by 1 - cos(2pi/vocab).
+                float tokenGain = vocab > 1 ? gain * (n + 1) / (1 - MathF.Cos(2 * MathF.PI / vocab)) : gain;
                 for (int j = 0; j < n; j++)
                 {
                     float theta = 2 * MathF.PI * tokens[j] / vocab;
@@ -45,7 +47,8 @@ public static partial class ReferenceAnswers
                     packed[0, j, 3] = MathF.Sin(theta);
                     packed[1, j, 0] = gain * 2 * (j - 1);                  // q_i . k_j = gain ((i-1)^2 - (j-(i-1))^2) + a row constant
                     packed[1, j, 1] = -gain;
-                    packed[2, j, 2] = tokenGain * MathF.Cos(theta);        // q_i . k_j = tokenGain cos(theta_j - theta_i)
+                    packed[2, j, 0] = -gain;                               // q_i . k_j = tokenGain cos(theta_j - theta_i) - gain j
+                    packed[2, j, 2] = tokenGain * MathF.Cos(theta);
                     packed[2, j, 3] = tokenGain * MathF.Sin(theta);
                 }
 

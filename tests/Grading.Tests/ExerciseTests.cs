@@ -151,9 +151,27 @@ public class ExerciseTests
 
             return t;
         }));
-        // Only the last case, where d_k = 6 ≥ n = 6 and one token repeats, leaves room for one-hot positions.
-        Assert.Equal([false, false, false, true], oneHot.Cases.Select(c => c.Passed));
+        // Even where d_k = 6 ≥ n = 6 leaves room for one-hot positions, a same-token head of zero queries spreads its weight.
+        Assert.All(oneHot.Cases, c => Assert.False(c.Passed));
         Assert.Contains("previous-token score", oneHot.Cases[0].Message, StringComparison.Ordinal);
+        // The construction the old check accepted: a same-token head that reads only the token ties its own key with
+        // earlier copies, so it puts half or more of its weight on itself. It carries no information and fails every case.
+        ExerciseReport readsItself = packed.Run((Func<int[], int, int, Tensor>)((tokens, vocab, dK) =>
+        {
+            int n = tokens.Length;
+            var t = new Tensor(3, n, dK);
+            float gain = 10 * MathF.Sqrt(dK), tokenGain = vocab > 1 ? gain / (1 - MathF.Cos(2 * MathF.PI / vocab)) : gain;
+            for (int j = 0; j < n; j++)
+            {
+                float theta = 2 * MathF.PI * tokens[j] / vocab;
+                (t[0, j, 0], t[0, j, 1], t[0, j, 2], t[0, j, 3]) = (j, j * j, MathF.Cos(theta), MathF.Sin(theta));
+                (t[1, j, 0], t[1, j, 1]) = (gain * 2 * (j - 1), -gain);
+                (t[2, j, 2], t[2, j, 3]) = (tokenGain * MathF.Cos(theta), tokenGain * MathF.Sin(theta));
+            }
+
+            return t;
+        }));
+        Assert.All(readsItself.Cases, c => Assert.Contains("same-token score", c.Message ?? "", StringComparison.Ordinal));
         Assert.Contains("[3, 10, 4]", packed.Run((Func<int[], int, int, Tensor>)((tokens, vocab, dK) => new Tensor(2, tokens.Length, dK))).Cases[0].Message, StringComparison.Ordinal);
     }
 

@@ -76,7 +76,7 @@ internal static class GroupedQueryExercises
             Title = "One shared key head for two jobs",
             Points = 3,
             Notebook = "04.5",
-            Task = "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head, [2] those of a same-token head; with d_k = 4 one-hot codes do not fit: pack them.",
+            Task = "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head (query i reads key i − 1), [2] those of a same-token head (query i reads an EARLIER position holding its own token, not itself; queries whose token is new are not scored); causal, scale 1/√d_k. With d_k = 4 one-hot codes do not fit.",
             SameAs = [],
             Cases =
             [
@@ -84,6 +84,7 @@ internal static class GroupedQueryExercises
                 Packed("a repeating sentence, n = 16, 5 words, d_k = 4", [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0], 5, 4),
                 Packed("two words only, n = 12, d_k = 4", [0, 1, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0], 2, 4),
                 Packed("one token repeated, n = 6, 1 word, d_k = 6", [0, 0, 0, 0, 0, 0], 1, 6),
+                Packed("one repeat far from its first occurrence, n = 16, 16 words, d_k = 4", [0, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 3, 14], 16, 4),
             ],
         },
     ];
@@ -92,7 +93,7 @@ internal static class GroupedQueryExercises
     // put > 0.99 of each row on the previous position and on the keys holding the query's own token passes.
     private static GradedCase Packed(string name, int[] tokens, int vocab, int dK)
     {
-        string hint = "give the shared key two coordinates for the position, (j, j²), and two for the token, a point on a circle; each query reads only its own coordinates, with a gain large enough for a clear margin.";
+        string hint = "two kinds of information share d_k numbers: position and token. Ask, for each head, which coordinates its query must read, and what separates the query's own key from an earlier copy of its token.";
         return Cases.Single(name, () => [tokens.Clone(), vocab, dK], hint, (output, _) =>
         {
             int n = tokens.Length;
@@ -110,18 +111,27 @@ internal static class GroupedQueryExercises
             var Q = new Tensor(packed.Data[(n * dK)..], 1, 2, n, dK);
             Tensor W = ScaledDotProductAttention.ForwardWithWeights(Q, K, new Tensor(1, 1, n, 1), causal: CausalAlignment.TopLeft).Weights!;
             var previous = new Tensor(W.Data[..(n * n)], n, n);
+            // The same-token score counts only EARLIER keys holding the query's token, over the queries that have one: a head
+            // that reads its own key carries no token information and scores 0.
             double previousScore = Diagnostics.PreviousTokenScore(previous), sameScore = 0;
+            int repeats = 0;
             for (int i = 0; i < n; i++)
             {
-                for (int j = 0; j <= i; j++)
+                if (!tokens[..i].Contains(tokens[i]))
+                {
+                    continue;
+                }
+
+                repeats++;
+                for (int j = 0; j < i; j++)
                 {
                     sameScore += tokens[j] == tokens[i] ? W[0, 1, i, j] : 0;
                 }
             }
 
-            sameScore /= n;
+            sameScore /= Math.Max(repeats, 1);
             return previousScore > 0.99 && sameScore > 0.99 ? null
-                : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2]); both must exceed 0.99";
+                : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2], weight on earlier keys with the query's token); both must exceed 0.99";
         });
     }
 
