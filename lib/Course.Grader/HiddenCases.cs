@@ -42,12 +42,20 @@ public static class HiddenCases
                 }
 
                 return null;
-            });
+            },
+            hidden: true);
     }
 
     // The reference's outcome on fresh arguments against the student's.
     private static string? Judge(Exercise exercise, object?[] arguments, CallOutcome student)
     {
+        if (exercise.Property is { } property)
+        {
+            return Cases.Unexpected(student, "") is { } failed
+                ? failed.TrimEnd(' ', '.').Replace(" Hint: ", "", StringComparison.Ordinal)
+                : property(arguments, student.Output);
+        }
+
         CallOutcome expected = CallOutcome.Invoke(Reference(exercise), arguments);
         if (expected.Threw)
         {
@@ -68,6 +76,7 @@ public static class HiddenCases
             int i => student.Output is int g ? Cases.CompareValues(i, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int32",
             long l => student.Output is long g ? Cases.CompareValues(l, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int64",
             double[] a => student.Output is double[] g ? Cases.CompareArrays(a, g, Cases.Tolerance) : $"returned {Cases.Describe(student.Output)}; expected a Double[]",
+            int[] a => student.Output is int[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int32[]",
             long[] a => student.Output is long[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int64[]",
             _ => $"the grader cannot compare a {Cases.Describe(expected.Output)}",
         };

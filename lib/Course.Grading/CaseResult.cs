@@ -6,7 +6,8 @@ namespace Course.Grading;
 /// <param name="Message">Why it failed (expected vs actual, where, and a hint); empty when it passed.</param>
 /// <param name="ExceptionType">Full name of the exception the submitted code threw, if it threw.</param>
 /// <param name="BadInput">A case that asks the function to reject bad input: it earns credit only next to a value case that passed.</param>
-public sealed record CaseResult(string Name, bool Passed, string Message, string? ExceptionType = null, bool BadInput = false)
+/// <param name="Hidden">A case the notebook does not show, drawn for the grading run (see <see cref="GradedCase.Hidden"/>).</param>
+public sealed record CaseResult(string Name, bool Passed, string Message, string? ExceptionType = null, bool BadInput = false, bool Hidden = false)
 {
     /// <summary>True when the submitted code threw <see cref="NotImplementedException"/> (the shipped stub does).</summary>
     public bool NotImplemented => ExceptionType == typeof(NotImplementedException).FullName;

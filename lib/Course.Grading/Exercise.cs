@@ -51,6 +51,13 @@ public abstract class Exercise
         init => cases = value is { Count: > 0 } ? value : throw new ArgumentException("an exercise needs at least one graded case.", nameof(Cases));
     }
 
+    /// <summary>
+    /// For an exercise with many right answers (a design under a constraint): judges one call by what the answer does, so
+    /// the grader's hidden configurations are judged by this property instead of against the reference answer's output.
+    /// Returns null when the output is right, or what is wrong.
+    /// </summary>
+    public Func<object?[], object?, string?>? Property { get; init; }
+
     /// <summary>The delegate type that declares the signature, e.g. <c>delegate Tensor SplitHeads(Tensor X, int heads)</c>.</summary>
     public abstract Type DelegateType { get; }
 

@@ -32,10 +32,28 @@ public sealed class ExerciseReport
     /// <summary>The number of cases passed.</summary>
     public int PassedCount => Cases.Count(c => c.Passed);
 
-    /// <summary>Points earned: points × passed / cases, rounded to hundredths (0 when not attempted).</summary>
-    public double Score => Cases.Count == 0 || Problem is not null
-        ? 0
-        : Math.Round(Exercise.Points * CreditedCount / Cases.Count, 2, MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// Points earned (0 when not attempted), rounded to hundredths. Without hidden cases: points × credited / cases. With
+    /// them, the practice cases the notebook shows are worth a third and the hidden cases two thirds, so an answer
+    /// fitted to the practice cases (or a common mistake they happen to miss) earns at most a third of the points.
+    /// </summary>
+    public double Score
+    {
+        get
+        {
+            if (Cases.Count == 0 || Problem is not null)
+            {
+                return 0;
+            }
+
+            bool credited = CreditedCount > 0;
+            int practice = Cases.Count(c => !c.Hidden), hidden = Cases.Count - practice;
+            double practiceShare = practice == 0 || !credited ? 0 : (double)Cases.Count(c => !c.Hidden && c.Passed) / practice;
+            double fraction = hidden == 0 ? practiceShare
+                : ((practice == 0 ? 0 : practiceShare) + (2.0 * Cases.Count(c => c.Hidden && c.Passed) / hidden)) / (practice == 0 ? 2 : 3);
+            return Math.Round(Exercise.Points * fraction, 2, MidpointRounding.AwayFromZero);
+        }
+    }
 
     /// <summary>
     /// The cases that earn credit: every passed case, except that bad-input cases (an expected exception) count only when

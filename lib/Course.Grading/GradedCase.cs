@@ -10,9 +10,10 @@ public sealed class GradedCase
     private readonly Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge;
 
     public GradedCase(string name, string hint, Func<IReadOnlyList<object?[]>> calls,
-        Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge, bool badInput = false)
+        Func<IReadOnlyList<object?[]>, IReadOnlyList<CallOutcome>, string?> judge, bool badInput = false, bool hidden = false)
     {
         BadInput = badInput;
+        Hidden = hidden;
         Name = name;
         Hint = hint;
         this.calls = calls;
@@ -27,6 +28,9 @@ public sealed class GradedCase
     /// would pass it, so it earns credit only when a value case of the same exercise passed.
     /// </summary>
     public bool BadInput { get; }
+
+    /// <summary>True for a case the notebook does not show: drawn fresh for each grading run, worth two thirds of the points.</summary>
+    public bool Hidden { get; }
 
     /// <summary>The hint printed with a failure.</summary>
     public string Hint { get; }
@@ -44,7 +48,7 @@ public sealed class GradedCase
         IReadOnlyList<object?[]> fresh = calls();
         if (outcomes.Count != fresh.Count)
         {
-            return CaseResult.Fail(Name, $"expected {fresh.Count} call result(s), got {outcomes.Count}") with { BadInput = BadInput };
+            return CaseResult.Fail(Name, $"expected {fresh.Count} call result(s), got {outcomes.Count}") with { BadInput = BadInput, Hidden = Hidden };
         }
 
         string? problem;
@@ -60,10 +64,10 @@ public sealed class GradedCase
 
         if (problem is null)
         {
-            return CaseResult.Pass(Name) with { BadInput = BadInput };
+            return CaseResult.Pass(Name) with { BadInput = BadInput, Hidden = Hidden };
         }
 
         CallOutcome? threw = outcomes.FirstOrDefault(o => o.Threw);
-        return new CaseResult(Name, false, problem, threw?.Thrown.FirstOrDefault(), BadInput);
+        return new CaseResult(Name, false, problem, threw?.Thrown.FirstOrDefault(), BadInput, Hidden);
     }
 }

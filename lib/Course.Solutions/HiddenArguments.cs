@@ -30,10 +30,109 @@ public static class HiddenArguments
 
     private static int StableHash(string s) => s.Aggregate(17, (h, c) => unchecked((h * 31) + c));
 
-    private static Tensor T(Random r, double sigma, params int[] shape) => Tensor.Random(r.Next(), shape, sigma);
+    private static Tensor T(Random r, double sigma, params int[] shape) =>
+        shape.Contains(0) ? new Tensor(shape) : Tensor.Random(r.Next(), shape, sigma);
 
     private static object?[][] Repeat(Random r, Func<Random, object?[]> draw, params object?[][] edges) =>
         [.. edges, .. Enumerable.Range(0, Draws).Select(_ => draw(r))];
+
+    // Softmax rows over a random number of visible keys (hideSome) or all keys; hidden keys weigh 0, a row may see none.
+    private static Tensor Rows(Random r, int[] shape, double sigma, bool hideSome = false)
+    {
+        Tensor weights = T(r, sigma, shape);
+        int S = shape[^1];
+        for (int row = 0; row < weights.Length / S; row++)
+        {
+            Span<float> w = weights.Data.AsSpan(row * S, S);
+            int visible = hideSome ? r.Next(0, S + 1) : S;
+            double max = visible == 0 ? 0 : w[..visible].ToArray().Max(), sum = 0;
+            for (int j = 0; j < S; j++)
+            {
+                w[j] = j < visible ? (float)Math.Exp(w[j] - max) : 0;
+                sum += w[j];
+            }
+
+            for (int j = 0; j < visible; j++)
+            {
+                w[j] = (float)(w[j] / sum);
+            }
+        }
+
+        return weights;
+    }
+
+    private static Tensor Rows(Random r, int d0, int d1, int d2, double sigma) => Rows(r, [d0, d1, d2], sigma);
+
+    // A rolling buffer of W slots after tokens 0 .. position − 1 were written (slots no token reached hold large leftovers),
+    // and the step's q, k, v.
+    private static object?[] RollingStep(Random r, int W, int position)
+    {
+        int B = r.Next(1, 3), H = r.Next(1, 3), d = r.Next(1, 5);
+        Tensor Kbuf = T(r, 50, B, H, W, d), Vbuf = T(r, 50, B, H, W, d);
+        Tensor Kall = T(r, 1, B, H, position, d), Vall = T(r, 1, B, H, position, d);
+        for (int p = Math.Max(0, position - W); p < position; p++)
+        {
+            for (int b = 0; b < B; b++)
+            {
+                for (int h = 0; h < H; h++)
+                {
+                    Kall.Row(b, h, p).CopyTo(Kbuf.Row(b, h, p % W));
+                    Vall.Row(b, h, p).CopyTo(Vbuf.Row(b, h, p % W));
+                }
+            }
+        }
+
+        return [Kbuf, Vbuf, position, T(r, 1, B, H, 1, d), T(r, 1, B, H, 1, d), T(r, 1, B, H, 1, d)];
+    }
+
+    // A state [m, ℓ, o] folded from `seen` earlier keys, the next tile's scores (some hidden, or all) and its values.
+    private static object?[] TileStep(Random r, int seen, int Bc, int dv, bool hidden)
+    {
+        double m = double.NegativeInfinity, l = 0;
+        double[] o = new double[dv];
+        double[] s = [.. Enumerable.Range(0, seen).Select(_ => 3 * ((r.NextDouble() * 2) - 1))];
+        if (seen > 0)
+        {
+            m = s.Max();
+            foreach (double x in s)
+            {
+                double e = Math.Exp(x - m);
+                l += e;
+                for (int c = 0; c < dv; c++)
+                {
+                    o[c] += e * ((r.NextDouble() * 2) - 1);
+                }
+            }
+        }
+
+        float[] scores = [.. Enumerable.Range(0, Bc).Select(_ => hidden && r.Next(2) == 0 ? float.NegativeInfinity : (float)(4 * ((r.NextDouble() * 2) - 1)))];
+        if (hidden && r.Next(3) == 0)
+        {
+            Array.Fill(scores, float.NegativeInfinity);
+        }
+
+        return [(double[])[m, l, .. o], scores, T(r, 1, Bc, dv)];
+    }
+
+    // Two normalised partial outputs over disjoint key sets and their log-sum-exps; a row may have seen no key of a set.
+    private static object?[] Partials(Random r, int L, int dv, double emptyChance)
+    {
+        Tensor O1 = T(r, 1, L, dv), O2 = T(r, 1, L, dv), lse1 = T(r, 3, L), lse2 = T(r, 3, L);
+        for (int i = 0; i < L; i++)
+        {
+            bool empty1 = r.NextDouble() < emptyChance, empty2 = !empty1 && r.NextDouble() < emptyChance;
+            foreach ((Tensor O, Tensor lse, bool empty) in new[] { (O1, lse1, empty1), (O2, lse2, empty2) })
+            {
+                if (empty)
+                {
+                    lse[i] = float.NegativeInfinity;
+                    O.Row(i).Clear();
+                }
+            }
+        }
+
+        return [O1, lse1, O2, lse2];
+    }
 
     private static readonly Dictionary<string, Func<Random, IReadOnlyList<object?[]>>> Generators = new()
     {
@@ -69,6 +168,72 @@ public static class HiddenArguments
             int h = r.Next(1, 5);
             return [T(r, 1, r.Next(1, 3), h, r.Next(1, 5), r.Next(1, 4)), r.Next(h)];
         }),
+        ["4.4a"] = r => Repeat(r, r =>
+        {
+            int S = r.Next(2, 9), L = r.Next(1, S + 1);
+            int[] batch = [.. Enumerable.Range(0, r.Next(0, 3)).Select(_ => r.Next(1, 4))];
+            return [Rows(r, [.. batch, L, S], r.Next(2) == 0 ? 1 : 6)];
+        }, [Rows(r, 1, 2, 2, 1)], [Rows(r, 8, 1, 9, 40)]),
+        ["5.1b"] = r => Repeat(r, r =>
+        {
+            int B = r.Next(1, 4), n = r.Next(1, 7);
+            return [T(r, r.Next(2) == 0 ? 1 : 20, B, n, n), Enumerable.Range(0, B).Select(_ => r.Next(0, n + 1)).ToArray()];
+        }, [T(r, 1, 2, 4, 4), new[] { 0, 4 }], [T(r, 1, 1, 1, 1), new[] { 1 }]),
+        ["5.2a"] = r => Repeat(r, r =>
+        {
+            int B = r.Next(1, 3), H = r.Next(1, 4), S = r.Next(0, 7), Tn = r.Next(1, 5), d = r.Next(1, 6);
+            return [T(r, 1, B, H, S, d), T(r, 1, B, H, S, d), T(r, 1, B, H, Tn, d), T(r, 1, B, H, Tn, d), T(r, 1, B, H, Tn, d)];
+        }, [T(r, 1, 1, 2, 0, 3), T(r, 1, 1, 2, 0, 3), T(r, 1, 1, 2, 1, 3), T(r, 1, 1, 2, 1, 3), T(r, 1, 1, 2, 1, 3)]),
+        ["5.2b"] = r => Repeat(r, r => RollingStep(r, r.Next(1, 7), r.Next(0, 20)), RollingStep(r, 1, 0), RollingStep(r, 4, 3), RollingStep(r, 4, 4), RollingStep(r, 3, 17)),
+        ["5.4a"] = r => Repeat(r, r =>
+        {
+            int n = r.Next(1, 5), d = 2 * r.Next(1, 6);
+            return [T(r, 1, n, d), Enumerable.Range(0, n).Select(_ => r.Next(3) == 0 ? r.Next(0, 100_000) : r.Next(0, 64)).ToArray()];
+        }, [T(r, 1, 1, 2), new[] { 0 }], [T(r, 1, 2, 8), new[] { 65_535, 1 }]),
+        ["5.5a"] = r => Repeat(r, r =>
+        {
+            int B = r.Next(1, 4), H = r.Next(1, 3), Lq = r.Next(1, 5), Lm = r.Next(1, 7), d = r.Next(1, 5);
+            return [T(r, 1, B, H, Lq, d), T(r, 1, B, H, Lm, d), T(r, 1, B, H, Lm, d), Enumerable.Range(0, B).Select(_ => r.Next(0, Lm + 1)).ToArray()];
+        }, [T(r, 1, 2, 1, 2, 3), T(r, 1, 2, 1, 3, 3), T(r, 1, 2, 1, 3, 3), new[] { 0, 3 }]),
+        ["5.5b"] = r => Repeat(r, r =>
+        {
+            int heads = r.Next(1, 4), dModel = heads * r.Next(1, 4), dMem = r.Next(1, 7), B = r.Next(1, 3);
+            return [T(r, 1, B, r.Next(1, 5), dModel), T(r, 1, B, r.Next(1, 6), dMem),
+                T(r, 0.5, dModel, dModel), T(r, 0.5, dMem, dModel), T(r, 0.5, dMem, dModel), T(r, 0.5, dModel, dModel), heads];
+        }),
+        ["6.2a"] = r => Repeat(r, r =>
+        {
+            int B = r.Next(1, 4), H = r.Next(1, 5), S = r.Next(1, 6), D = r.Next(1, 6);
+            return [T(r, 1, B * H * S * D).Data, B, H, S, D, r.Next(2) == 0, r.Next(B), r.Next(H)];
+        }, [T(r, 1, 2 * 3 * 4 * 2).Data, 2, 3, 4, 2, true, 1, 2]),
+        ["6.3a"] = r => Repeat(r, r => TileStep(r, r.Next(0, 6), r.Next(1, 6), r.Next(1, 4), r.Next(4) == 0),
+            TileStep(r, 0, 3, 2, false), TileStep(r, 0, 2, 2, true), TileStep(r, 3, 2, 2, true)),
+        ["6.3b"] = r => Repeat(r, r => Partials(r, r.Next(1, 6), r.Next(1, 5), r.Next(4) == 0 ? 0 : 0.3), Partials(r, 3, 2, 1)),
+        ["6.4b"] = r => Repeat(r, r =>
+        {
+            int n = r.Next(1, 10);
+            var mask = new Tensor(n, n);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    mask[i, j] = r.Next(3) == 0 ? 1 : 0;
+                }
+            }
+
+            return [mask, r.Next(1, 5)];
+        }),
+        ["6.5a"] = r => Repeat(r, r => [Rows(r, [r.Next(1, 3), r.Next(1, 3), r.Next(1, 5), r.Next(1, 7)], r.Next(2) == 0 ? 1 : 40, hideSome: true)]),
+        ["6.5b"] = r => Repeat(r, r =>
+        {
+            int H = r.Next(1, 5), dv = r.Next(1, 4);
+            return [T(r, 1, r.Next(1, 4), H, r.Next(1, 6), dv), T(r, 0.5, H * dv, r.Next(1, 6))];
+        }),
+        ["4.5d"] = r => Repeat(r, r =>
+        {
+            int vocab = r.Next(1, 17), n = r.Next(2, 17);
+            return [Enumerable.Range(0, n).Select(_ => r.Next(vocab)).ToArray(), vocab, r.Next(4, 7)];
+        }, [new[] { 5, 0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 5 }, 16, 4], [new[] { 0, 0 }, 1, 4]),
         ["4.5a"] = r => Repeat(r, r =>
         {
             int kv = r.Next(1, 17), heads = kv * r.Next(1, 9);

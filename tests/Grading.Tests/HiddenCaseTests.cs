@@ -42,6 +42,13 @@ public class HiddenCaseTests
     }
 
     [Fact]
+    public void Every_exercise_has_a_hidden_case()
+    {
+        string[] without = [.. Exercises.All.Select(e => e.Id).Where(id => !HiddenArguments.Exercises.Contains(id))];
+        Assert.True(without.Length == 0, "no hidden case: " + string.Join(", ", without));
+    }
+
+    [Fact]
     public async Task A_lookup_table_of_the_practice_answers_passes_every_practice_case_and_loses_the_hidden_one()
     {
         // The memorizing student's cell: the practice calls' answers (here from the reference; a student would print them

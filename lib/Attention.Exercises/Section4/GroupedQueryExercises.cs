@@ -78,6 +78,7 @@ internal static class GroupedQueryExercises
             Notebook = "04.5",
             Task = "return [3, n, dK]: [0] the one shared key row k_j per position, [1] the queries of a previous-token head (query i reads key i − 1), [2] those of a same-token head (query i reads an EARLIER position holding its own token, not itself; queries whose token is new are not scored); causal, scale 1/√d_k. With d_k = 4 one-hot codes do not fit.",
             SameAs = [],
+            Property = (arguments, output) => PackedProblem((int[])arguments[0]!, (int)arguments[1]!, (int)arguments[2]!, output),
             Cases =
             [
                 Packed("the cat sat on the mat because it was tired: n = 10, 9 words, d_k = 4", [0, 1, 2, 3, 0, 4, 5, 6, 7, 8], 9, 4),
@@ -94,45 +95,47 @@ internal static class GroupedQueryExercises
     private static GradedCase Packed(string name, int[] tokens, int vocab, int dK)
     {
         string hint = "two kinds of information share d_k numbers: position and token. Ask, for each head, which coordinates its query must read, and what separates the query's own key from an earlier copy of its token.";
-        return Cases.Single(name, () => [tokens.Clone(), vocab, dK], hint, (output, _) =>
+        return Cases.Single(name, () => [tokens.Clone(), vocab, dK], hint, (output, _) => PackedProblem(tokens, vocab, dK, output));
+    }
+
+    private static string? PackedProblem(int[] tokens, int vocab, int dK, object? output)
+    {
+        int n = tokens.Length;
+        if (output is not Tensor packed || !packed.Shape.AsSpan().SequenceEqual([3, n, dK]))
         {
-            int n = tokens.Length;
-            if (output is not Tensor packed || !packed.Shape.AsSpan().SequenceEqual([3, n, dK]))
+            return $"expected a tensor of shape [3, {n}, {dK}], got {(output is Tensor t ? t.ShapeText : Cases.Describe(output))}";
+        }
+
+        if (Array.FindIndex(packed.Data, v => !float.IsFinite(v)) is int bad and >= 0)
+        {
+            return $"the result has {packed.Data[bad]} at {Cases.IndexText(packed, bad)}";
+        }
+
+        var K = new Tensor(packed.Data[..(n * dK)], 1, 1, n, dK);
+        var Q = new Tensor(packed.Data[(n * dK)..], 1, 2, n, dK);
+        Tensor W = ScaledDotProductAttention.ForwardWithWeights(Q, K, new Tensor(1, 1, n, 1), causal: CausalAlignment.TopLeft).Weights!;
+        var previous = new Tensor(W.Data[..(n * n)], n, n);
+        // The same-token score counts only EARLIER keys holding the query's token, over the queries that have one: a head
+        // that reads its own key carries no token information and scores 0.
+        double previousScore = Diagnostics.PreviousTokenScore(previous), sameScore = 0;
+        int repeats = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (!tokens[..i].Contains(tokens[i]))
             {
-                return $"expected a tensor of shape [3, {n}, {dK}], got {(output is Tensor t ? t.ShapeText : Cases.Describe(output))}";
+                continue;
             }
 
-            if (Array.FindIndex(packed.Data, v => !float.IsFinite(v)) is int bad and >= 0)
+            repeats++;
+            for (int j = 0; j < i; j++)
             {
-                return $"the result has {packed.Data[bad]} at {Cases.IndexText(packed, bad)}";
+                sameScore += tokens[j] == tokens[i] ? W[0, 1, i, j] : 0;
             }
+        }
 
-            var K = new Tensor(packed.Data[..(n * dK)], 1, 1, n, dK);
-            var Q = new Tensor(packed.Data[(n * dK)..], 1, 2, n, dK);
-            Tensor W = ScaledDotProductAttention.ForwardWithWeights(Q, K, new Tensor(1, 1, n, 1), causal: CausalAlignment.TopLeft).Weights!;
-            var previous = new Tensor(W.Data[..(n * n)], n, n);
-            // The same-token score counts only EARLIER keys holding the query's token, over the queries that have one: a head
-            // that reads its own key carries no token information and scores 0.
-            double previousScore = Diagnostics.PreviousTokenScore(previous), sameScore = 0;
-            int repeats = 0;
-            for (int i = 0; i < n; i++)
-            {
-                if (!tokens[..i].Contains(tokens[i]))
-                {
-                    continue;
-                }
-
-                repeats++;
-                for (int j = 0; j < i; j++)
-                {
-                    sameScore += tokens[j] == tokens[i] ? W[0, 1, i, j] : 0;
-                }
-            }
-
-            sameScore /= Math.Max(repeats, 1);
-            return previousScore > 0.99 && sameScore > 0.99 ? null
-                : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2], weight on earlier keys with the query's token); both must exceed 0.99";
-        });
+        sameScore = repeats == 0 ? 1 : sameScore / repeats; // no query has an earlier copy: nothing to score
+        return previousScore > 0.99 && sameScore > 0.99 ? null
+            : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2], weight on earlier keys with the query's token); both must exceed 0.99";
     }
 
     // One call per query head; the first wrong head is reported.
