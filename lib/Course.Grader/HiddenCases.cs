@@ -69,18 +69,39 @@ public static class HiddenCases
             return threw.TrimEnd(' ', '.').Replace(" Hint: ", "", StringComparison.Ordinal);
         }
 
-        return expected.Output switch
-        {
-            Tensor t => Cases.CompareTensors(t, student.Output as Tensor, Cases.Tolerance, student.Output),
-            double d => student.Output is double g ? Cases.CompareValues(d, g, Cases.Tolerance) : $"returned {Cases.Describe(student.Output)}; expected a Double",
-            int i => student.Output is int g ? Cases.CompareValues(i, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int32",
-            long l => student.Output is long g ? Cases.CompareValues(l, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int64",
-            double[] a => student.Output is double[] g ? Cases.CompareArrays(a, g, Cases.Tolerance) : $"returned {Cases.Describe(student.Output)}; expected a Double[]",
-            int[] a => student.Output is int[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int32[]",
-            long[] a => student.Output is long[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(student.Output)}; expected an Int64[]",
-            _ => $"the grader cannot compare a {Cases.Describe(expected.Output)}",
-        };
+        return Compare(expected.Output, student.Output) ?? ArgumentsAfter(expected, student);
     }
+
+    // What the call leaves in its inputs counts too: a cache or buffer the reference updates in place must be updated, and
+    // an input the reference leaves alone must be left alone.
+    private static string? ArgumentsAfter(CallOutcome expected, CallOutcome student)
+    {
+        for (int a = 0; a < expected.ArgumentsAfter.Count; a++)
+        {
+            object? want = expected.ArgumentsAfter[a], got = a < student.ArgumentsAfter.Count ? student.ArgumentsAfter[a] : null;
+            bool same = want is Tensor w && got is Tensor g && w.Shape.AsSpan().SequenceEqual(g.Shape) && w.Data.AsSpan().SequenceEqual(g.Data);
+            if (!same && want is Tensor or Array && Compare(want, got) is { } changed)
+            {
+                return $"argument {a + 1} after the call: {changed}";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Compare(object? expected, object? actual) =>
+        expected switch
+        {
+            Tensor t => Cases.CompareTensors(t, actual as Tensor, Cases.Tolerance, actual),
+            double d => actual is double g ? Cases.CompareValues(d, g, Cases.Tolerance) : $"returned {Cases.Describe(actual)}; expected a Double",
+            int i => actual is int g ? Cases.CompareValues(i, g, 0) : $"returned {Cases.Describe(actual)}; expected an Int32",
+            long l => actual is long g ? Cases.CompareValues(l, g, 0) : $"returned {Cases.Describe(actual)}; expected an Int64",
+            double[] a => actual is double[] g ? Cases.CompareArrays(a, g, Cases.Tolerance) : $"returned {Cases.Describe(actual)}; expected a Double[]",
+            float[] a => actual is float[] g ? Cases.CompareArrays(a, g, Cases.Tolerance) : $"returned {Cases.Describe(actual)}; expected a Single[]",
+            int[] a => actual is int[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(actual)}; expected an Int32[]",
+            long[] a => actual is long[] g ? Cases.CompareArrays(a, g, 0) : $"returned {Cases.Describe(actual)}; expected an Int64[]",
+            _ => $"the grader cannot compare a {Cases.Describe(expected)}",
+        };
 
     private static Delegate Reference(Exercise exercise) => References.GetOrAdd(exercise.Id, _ => new Lazy<Delegate>(() =>
     {

@@ -52,6 +52,12 @@ public abstract class Exercise
     }
 
     /// <summary>
+    /// True when the practice cases' expected outputs are stored data (<see cref="StoredAnswers"/>) written from the
+    /// reference answer: the exercise asks for something the course library does not compute.
+    /// </summary>
+    public bool StoresAnswers { get; init; }
+
+    /// <summary>
     /// For an exercise with many right answers (a design under a constraint): judges one call by what the answer does, so
     /// the grader's hidden configurations are judged by this property instead of against the reference answer's output.
     /// Returns null when the output is right, or what is wrong.

@@ -24,7 +24,8 @@ public static class HiddenArguments
         }
 
         // One stream per exercise: the same seed regenerates the same (fresh) arguments.
-        var random = new Random(HashCode.Combine(seed, StableHash(exerciseId)));
+        // Not HashCode.Combine: it is seeded per process, and a recorded seed must redraw the same arguments in any process.
+        var random = new Random(unchecked((seed * 1_000_003) + StableHash(exerciseId)));
         return generate(random);
     }
 
@@ -59,6 +60,34 @@ public static class HiddenArguments
         }
 
         return weights;
+    }
+
+    // [H, L, S] causal softmax rows of the last L of S positions (query i sees keys 0 .. i + S − L).
+    private static Tensor CausalRows(Random r, int H, int L, int S, double sigma)
+    {
+        Tensor w = T(r, sigma, H, L, S);
+        for (int h = 0; h < H; h++)
+        {
+            for (int i = 0; i < L; i++)
+            {
+                Span<float> row = w.Row(h, i);
+                int visible = i + S - L + 1;
+                float max = row[..visible].ToArray().Max();
+                double sum = 0;
+                for (int j = 0; j < S; j++)
+                {
+                    row[j] = j < visible ? MathF.Exp(row[j] - max) : 0;
+                    sum += row[j];
+                }
+
+                for (int j = 0; j < visible; j++)
+                {
+                    row[j] = (float)(row[j] / sum);
+                }
+            }
+        }
+
+        return w;
     }
 
     private static Tensor Rows(Random r, int d0, int d1, int d2, double sigma) => Rows(r, [d0, d1, d2], sigma);
@@ -115,6 +144,10 @@ public static class HiddenArguments
     }
 
     // Two normalised partial outputs over disjoint key sets and their log-sum-exps; a row may have seen no key of a set.
+    // Log-sum-exps far outside what e^x can hold in a double, in both directions.
+    private static object?[] LargePartials(Random r) =>
+        [T(r, 1, 3, 2), new Tensor([800f, -900f, 5f], 3), T(r, 1, 3, 2), new Tensor([790f, -905f, 1000f], 3)];
+
     private static object?[] Partials(Random r, int L, int dv, double emptyChance)
     {
         Tensor O1 = T(r, 1, L, dv), O2 = T(r, 1, L, dv), lse1 = T(r, 3, L), lse2 = T(r, 3, L);
@@ -138,14 +171,14 @@ public static class HiddenArguments
     {
         ["4.1a"] = r => Repeat(r, r =>
         {
-            int heads = r.Next(1, 5), dK = r.Next(1, 5);
-            return [T(r, 1, r.Next(1, 3), r.Next(1, 6), heads * dK), heads];
-        }, [T(r, 1, 1, 3, 7), 2], [T(r, 1, 2, 1, 9), 9]),
+            int heads = r.Next(1, 5), dK = r.Next(1, 4);
+            return [T(r, 1, r.Next(1, 3), r.Next(1, 5), 3 * heads * dK), heads];
+        }, [T(r, 1, 1, 2, 12), 3], [T(r, 1, 1, 2, 12), 5], [T(r, 1, 1, 1, 8), 1]),
         ["4.1b"] = r => Repeat(r, r =>
         {
-            int heads = r.Next(1, 4), dModel = heads * r.Next(1, 4);
-            return [T(r, 1, r.Next(1, 3), r.Next(1, 5), dModel), T(r, 0.5, dModel, dModel), heads];
-        }),
+            int heads = r.Next(1, 5), dModel = heads * r.Next(1, 4);
+            return [T(r, 1, dModel, dModel), T(r, 1, dModel, dModel), heads];
+        }, [T(r, 1, 6, 6), T(r, 1, 6, 6), 4], [T(r, 1, 8, 8), T(r, 1, 8, 8), 2]),
         ["4.2a"] = r => Repeat(r, r =>
         {
             int dK = r.Next(1, 9);
@@ -157,17 +190,21 @@ public static class HiddenArguments
             int B = r.Next(1, 3), h = r.Next(1, 4), n = r.Next(1, 5), S = r.Next(1, 6), dK = r.Next(1, 6), dV = r.Next(1, 6);
             return [T(r, 1, B, h, n, dK), T(r, 1, B, h, S, dK), T(r, 1, B, h, S, dV)];
         }),
-        ["4.3a"] = r => Repeat(r, r => [T(r, 1, r.Next(1, 3), r.Next(1, 5), r.Next(1, 5), r.Next(1, 5))]),
+        ["4.3a"] = r => Repeat(r, r =>
+        {
+            int h = r.Next(1, 5), dV = r.Next(1, 4);
+            return [T(r, 1, r.Next(1, 3), h, r.Next(1, 5), dV), T(r, 0.5, h * dV, r.Next(1, 6))];
+        }, [T(r, 1, 1, 3, 2, 2), T(r, 1, 5, 2)]),
         ["4.3b"] = r => Repeat(r, r =>
         {
-            int h = r.Next(1, 4), dV = r.Next(1, 4);
-            return [T(r, 1, r.Next(1, 3), h, r.Next(1, 5), dV), T(r, 0.5, h * dV, r.Next(1, 7))];
-        }),
+            int heads = r.Next(1, 5), dModel = heads * r.Next(1, 4);
+            return [T(r, 1, dModel, dModel), T(r, 1, dModel, dModel), heads];
+        }, [T(r, 1, 6, 6), T(r, 1, 6, 6), 4]),
         ["4.4b"] = r => Repeat(r, r =>
         {
-            int h = r.Next(1, 5);
-            return [T(r, 1, r.Next(1, 3), h, r.Next(1, 5), r.Next(1, 4)), r.Next(h)];
-        }),
+            int S = r.Next(1, 9);
+            return [CausalRows(r, r.Next(1, 4), r.Next(1, S + 1), S, r.Next(2) == 0 ? 1 : 4)];
+        }, [CausalRows(r, 1, 1, 1, 1)], [CausalRows(r, 2, 2, 9, 6)]),
         ["4.4a"] = r => Repeat(r, r =>
         {
             int S = r.Next(2, 9), L = r.Next(1, S + 1);
@@ -184,7 +221,7 @@ public static class HiddenArguments
             int B = r.Next(1, 3), H = r.Next(1, 4), S = r.Next(0, 7), Tn = r.Next(1, 5), d = r.Next(1, 6);
             return [T(r, 1, B, H, S, d), T(r, 1, B, H, S, d), T(r, 1, B, H, Tn, d), T(r, 1, B, H, Tn, d), T(r, 1, B, H, Tn, d)];
         }, [T(r, 1, 1, 2, 0, 3), T(r, 1, 1, 2, 0, 3), T(r, 1, 1, 2, 1, 3), T(r, 1, 1, 2, 1, 3), T(r, 1, 1, 2, 1, 3)]),
-        ["5.2b"] = r => Repeat(r, r => RollingStep(r, r.Next(1, 7), r.Next(0, 20)), RollingStep(r, 1, 0), RollingStep(r, 4, 3), RollingStep(r, 4, 4), RollingStep(r, 3, 17)),
+        ["5.2b"] = r => Repeat(r, r => RollingStep(r, r.Next(1, 7), r.Next(0, 20)), RollingStep(r, 1, 0), RollingStep(r, 6, 0), RollingStep(r, 4, 1), RollingStep(r, 4, 3), RollingStep(r, 4, 4), RollingStep(r, 3, 17)),
         ["5.4a"] = r => Repeat(r, r =>
         {
             int n = r.Next(1, 5), d = 2 * r.Next(1, 6);
@@ -207,8 +244,9 @@ public static class HiddenArguments
             return [T(r, 1, B * H * S * D).Data, B, H, S, D, r.Next(2) == 0, r.Next(B), r.Next(H)];
         }, [T(r, 1, 2 * 3 * 4 * 2).Data, 2, 3, 4, 2, true, 1, 2]),
         ["6.3a"] = r => Repeat(r, r => TileStep(r, r.Next(0, 6), r.Next(1, 6), r.Next(1, 4), r.Next(4) == 0),
-            TileStep(r, 0, 3, 2, false), TileStep(r, 0, 2, 2, true), TileStep(r, 3, 2, 2, true)),
-        ["6.3b"] = r => Repeat(r, r => Partials(r, r.Next(1, 6), r.Next(1, 5), r.Next(4) == 0 ? 0 : 0.3), Partials(r, 3, 2, 1)),
+            TileStep(r, 0, 3, 2, false), TileStep(r, 0, 2, 2, true), TileStep(r, 3, 2, 2, true),
+            [(double[])[double.NegativeInfinity, 0, 0, 0], (float[])[float.NegativeInfinity, float.NegativeInfinity], T(r, 1, 2, 2)]),
+        ["6.3b"] = r => Repeat(r, r => Partials(r, r.Next(1, 6), r.Next(1, 5), r.Next(4) == 0 ? 0 : 0.3), Partials(r, 3, 2, 1), LargePartials(r)),
         ["6.4b"] = r => Repeat(r, r =>
         {
             int n = r.Next(1, 10);
@@ -236,17 +274,31 @@ public static class HiddenArguments
         }, [new[] { 5, 0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 5 }, 16, 4], [new[] { 0, 0 }, 1, 4]),
         ["4.5a"] = r => Repeat(r, r =>
         {
-            int kv = r.Next(1, 17), heads = kv * r.Next(1, 9);
-            return [r.Next(heads), heads, kv];
-        }, [7, 8, 8], [31, 32, 1], [0, 1, 1]),
-        ["4.5b"] = r => Repeat(r, r => [r.Next(1, 129), r.Next(1, 65), 32 * r.Next(1, 9), (long)r.Next(1, 2_000_000), 1 << r.Next(3)],
-            [80, 8, 128, 1_000_000L, 2], [1, 1, 1, 0L, 4]),
-        ["4.5c"] = r => Repeat(r, r => [T(r, 1, r.Next(1, 3), r.Next(1, 4), r.Next(1, 5), r.Next(1, 4)), r.Next(1, 5)]),
+            int kv = r.Next(1, 9), heads = kv * r.Next(1, 7);
+            int[] divisors = [.. Enumerable.Range(1, heads).Where(d => heads % d == 0)];
+            int devices = divisors[r.Next(divisors.Length)];
+            return [heads, kv, devices, r.Next(devices)];
+        }, [12, 4, 6, 3], [30, 5, 10, 2], [8, 2, 8, 7], [1, 1, 1, 0], [12, 4, 5, 0], [12, 5, 4, 0]),
+        ["4.5b"] = r => Repeat(r, r =>
+        {
+            int layers = r.Next(1, 97), sliding = r.Next(3) == 0 ? 0 : r.Next(0, layers + 1);
+            return [r.NextInt64(0, 200L << 30), r.Next(1, 65), layers, sliding, 128 * r.Next(1, 65), r.Next(1, 17), 64 * r.Next(1, 5), 1 << r.Next(3)];
+        }, [0L, 1, 1, 0, 1, 1, 1, 1], [long.MaxValue, 1, 1, 0, 1, 1, 1, 1], [long.MaxValue, 1, 1, 1, 1, 1, 1, 1], [1L << 40, 1, 4, 0, 0, 1, 64, 2]),
+        ["4.5c"] = r => Repeat(r, r =>
+        {
+            int kv = r.Next(1, 5), heads = kv * r.Next(1, 5);
+            return [T(r, 1, r.Next(1, 4), heads * r.Next(1, 4)), heads, kv];
+        }, [T(r, 1, 2, 12), 4, 3], [T(r, 1, 2, 10), 4, 2]),
         ["5.1a"] = r => Repeat(r, r =>
         {
-            int S = r.Next(1, 12);
-            return [r.Next(1, S + 1), S];
-        }, [1, 1], [5, 5], [1, 9]),
+            int[] lengths = [.. Enumerable.Range(0, r.Next(1, 5)).Select(_ => r.Next(0, 5))];
+            if (lengths.Sum() == 0)
+            {
+                lengths[0] = 1;
+            }
+
+            return [lengths, r.Next(1, lengths.Sum() + 1)];
+        }, [new[] { 1 }, 1], [new[] { 0, 0, 3 }, 3], [new[] { 1, 1, 1, 1 }, 4], [new[] { 3, 4 }, 8], [new[] { 3, 4 }, 0]),
         ["5.3a"] = r => Repeat(r, r => [r.Next(1, 97), r.Next(1, 17), 64 * r.Next(1, 3), 1 << r.Next(3), (long)r.Next(1, 200_000), (long)r.Next(0, 5_000)],
             [32, 8, 128, 2, 100_000L, 0L], [80, 8, 128, 2, 1_000_000L, 100_000L]),
         ["5.3b"] = r => Repeat(r, r =>

@@ -7,15 +7,31 @@ public static partial class ReferenceAnswers
     {
         ["5.1a"] =
             """
-            Tensor ChunkMask(int queries, int keys)
+            Tensor PackedCausalMask(int[] documentLengths, int queries)
             {
-                var mask = new Tensor(queries, keys);
-                int offset = keys - queries;          // query i is position i + S - L
+                int S = documentLengths.Sum();
+                if (documentLengths.Any(n => n < 0) || queries < 1 || queries > S)
+                {
+                    throw new ArgumentException($"{queries} queries over {S} packed positions.", nameof(queries));
+                }
+
+                // The document of every position, then: same document and not in the future.
+                var document = new int[S];
+                for (int d = 0, p = 0; d < documentLengths.Length; d++)
+                {
+                    for (int t = 0; t < documentLengths[d]; t++)
+                    {
+                        document[p++] = d;
+                    }
+                }
+
+                var mask = new Tensor(queries, S);
                 for (int i = 0; i < queries; i++)
                 {
-                    for (int j = 0; j <= i + offset && j < keys; j++)
+                    int p = i + S - queries;               // query i is the position i + S − L
+                    for (int j = 0; j <= p; j++)
                     {
-                        mask[i, j] = 1;
+                        mask[i, j] = document[j] == document[p] ? 1 : 0;
                     }
                 }
 

@@ -12,19 +12,56 @@ public static partial class ReferenceAnswers
     {
         ["4.5a"] =
             """
-            int KvHeadFor(int queryHead, int nHeads, int nKvHeads)
+            int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device)
             {
-                int groupSize = nHeads / nKvHeads;
-                return queryHead / groupSize;
+                if (nHeads <= 0 || nKvHeads <= 0 || devices <= 0 || nHeads % nKvHeads != 0 || nHeads % devices != 0)
+                {
+                    throw new ArgumentException($"{nHeads} query heads cannot be split into {nKvHeads} groups and {devices} shards.");
+                }
+
+                if (device < 0 || device >= devices)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(device), $"device {device} of {devices}");
+                }
+
+                // The shard's first and last query heads bound the KV groups it touches; a shard can straddle two groups.
+                int group = nHeads / nKvHeads, shard = nHeads / devices;
+                int first = device * shard / group, last = ((device + 1) * shard - 1) / group;
+                var kv = new int[last - first + 1];
+                for (int g = first; g <= last; g++)
+                {
+                    kv[g - first] = g;
+                }
+
+                return kv;
             }
             """,
         ["4.5b"] =
             """
-            long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue)
+            long MaxContextTokens(long budgetBytes, int batch, int layers, int slidingLayers, int window, int kvHeads, int headDim, int bytesPerValue)
             {
-                // K and V for every layer and KV head; multiply in long: real caches pass 2³¹ bytes.
-                long bytesPerToken = 2L * layers * kvHeads * headDim * bytesPerValue;
-                return bytesPerToken * tokens;
+                if (budgetBytes < 0 || batch <= 0 || layers <= 0 || slidingLayers < 0 || slidingLayers > layers || window <= 0 || kvHeads <= 0 || headDim <= 0 || bytesPerValue <= 0)
+                {
+                    throw new ArgumentException("a decoder needs positive sizes and 0 ≤ slidingLayers ≤ layers; the budget cannot be negative.");
+                }
+
+                // One token of one sequence in one layer: a K and a V vector per KV head.
+                Int128 perLayerToken = (Int128)2 * kvHeads * headDim * bytesPerValue * batch;
+                int global = layers - slidingLayers;
+                // Up to the window every layer grows; past it only the global layers do.
+                Int128 upToWindow = perLayerToken * layers * window;
+                if (upToWindow >= budgetBytes)
+                {
+                    return (long)(budgetBytes / (perLayerToken * layers));
+                }
+
+                if (global == 0)
+                {
+                    return long.MaxValue;
+                }
+
+                Int128 past = window + ((budgetBytes - upToWindow) / (perLayerToken * global));
+                return past > long.MaxValue ? long.MaxValue : (long)past;
             }
             """,
         ["4.5d"] =
@@ -57,70 +94,98 @@ public static partial class ReferenceAnswers
             """,
         ["4.5c"] =
             """
-            Tensor RepeatKv(Tensor kv, int nRep)
+            Tensor MeanPoolKvHeads(Tensor W_K, int nHeads, int nKvHeads)
             {
-                int B = kv.Dim(0), H = kv.Dim(1), S = kv.Dim(2), d = kv.Dim(3);
-                var repeated = new Tensor(B, H * nRep, S, d);
-                for (int b = 0; b < B; b++)
+                int dModel = W_K.Dim(0), width = W_K.Dim(1);
+                if (nHeads <= 0 || nKvHeads <= 0 || nHeads % nKvHeads != 0 || width % nHeads != 0)
                 {
-                    for (int h = 0; h < H * nRep; h++)
+                    throw new ArgumentException($"{nHeads} heads of W_K [{dModel}, {width}] cannot be pooled into {nKvHeads} groups.");
+                }
+
+                // Group g pools the projections of query heads g·group .. (g+1)·group − 1 (consecutive, as GQA groups them).
+                int dK = width / nHeads, group = nHeads / nKvHeads;
+                var pooled = new Tensor(dModel, nKvHeads * dK);
+                for (int r = 0; r < dModel; r++)
+                {
+                    for (int g = 0; g < nKvHeads; g++)
                     {
-                        for (int j = 0; j < S; j++)
+                        for (int e = 0; e < dK; e++)
                         {
-                            kv.Row(b, h / nRep, j).CopyTo(repeated.Row(b, h, j));
+                            double sum = 0;
+                            for (int a = g * group; a < (g + 1) * group; a++)
+                            {
+                                sum += W_K[r, (a * dK) + e];
+                            }
+
+                            pooled[r, (g * dK) + e] = (float)(sum / group);
                         }
                     }
                 }
 
-                return repeated;
+                return pooled;
             }
             """,
         ["4.1a"] =
             """
-            Tensor SplitHeads(Tensor X, int heads)
+            Tensor SplitFusedQkv(Tensor qkv, int heads)
             {
-                int B = X.Dim(0), N = X.Dim(1), dModel = X.Dim(2);
-                if (heads <= 0 || dModel % heads != 0)
+                int B = qkv.Dim(0), n = qkv.Dim(1), width = qkv.Dim(2);
+                if (heads <= 0 || width % (3 * heads) != 0)
                 {
-                    throw new ArgumentException($"heads ({heads}) must divide d_model ({dModel}).", nameof(heads));
+                    throw new ArgumentException($"a fused width of {width} does not hold 3 equal parts for each of {heads} heads.", nameof(heads));
                 }
 
-                int headDim = dModel / heads;
-                var Xh = new Tensor(B, heads, N, headDim);
+                int dK = width / (3 * heads);
+                var split = new Tensor(3, B, heads, n, dK);
                 for (int b = 0; b < B; b++)
                 {
-                    for (int i = 0; i < N; i++)
+                    for (int i = 0; i < n; i++)
                     {
-                        for (int h = 0; h < heads; h++)
+                        for (int a = 0; a < heads; a++)
                         {
-                            X.Row(b, i).Slice(h * headDim, headDim).CopyTo(Xh.Row(b, h, i));
+                            for (int part = 0; part < 3; part++)
+                            {
+                                // Head a's block is 3·d_k wide; inside it, queries, then keys, then values.
+                                qkv.Row(b, i).Slice(((3 * a) + part) * dK, dK).CopyTo(split.Row(part, b, a, i));
+                            }
                         }
                     }
                 }
 
-                return Xh;
+                return split;
             }
             """,
         ["4.1b"] =
             """
-            Tensor HeadQueries(Tensor X, Tensor W_Q, int heads)
+            Tensor QkCircuits(Tensor W_Q, Tensor W_K, int heads)
             {
-                // Project once with the full W_Q, then split: the same as h separate projections of width d_k.
-                Tensor Q = Linear.Forward(X, W_Q);
-                int B = Q.Dim(0), N = Q.Dim(1), dK = Q.Dim(2) / heads;
-                var Qh = new Tensor(B, heads, N, dK);
-                for (int b = 0; b < B; b++)
+                int dModel = W_Q.Dim(0);
+                if (heads <= 0 || W_Q.Dim(1) % heads != 0)
                 {
-                    for (int i = 0; i < N; i++)
+                    throw new ArgumentException($"heads ({heads}) must divide d_model ({W_Q.Dim(1)}).", nameof(heads));
+                }
+
+                int dK = W_Q.Dim(1) / heads;
+                var M = new Tensor(heads, dModel, dModel);
+                for (int a = 0; a < heads; a++)
+                {
+                    // score_a(x, y) = (x W_Q^a)(y W_K^a)ᵀ / √d_k = x (W_Q^a W_K^aᵀ / √d_k) yᵀ
+                    for (int r = 0; r < dModel; r++)
                     {
-                        for (int a = 0; a < heads; a++)
+                        for (int c = 0; c < dModel; c++)
                         {
-                            Q.Row(b, i).Slice(a * dK, dK).CopyTo(Qh.Row(b, a, i));
+                            double sum = 0;
+                            for (int e = a * dK; e < (a + 1) * dK; e++)
+                            {
+                                sum += (double)W_Q[r, e] * W_K[c, e];
+                            }
+
+                            M[a, r, c] = (float)(sum / Math.Sqrt(dK));
                         }
                     }
                 }
 
-                return Qh;
+                return M;
             }
             """,
         ["4.4a"] =
@@ -151,59 +216,95 @@ public static partial class ReferenceAnswers
             """,
         ["4.4b"] =
             """
-            Tensor ZeroAblate(Tensor headOutputs, int head)
+            int[] DominantOffsets(Tensor weights)
             {
-                Tensor ablated = headOutputs.Clone(); // never change the caller's tensor
-                for (int b = 0; b < ablated.Dim(0); b++)
+                int H = weights.Dim(0), L = weights.Dim(1), S = weights.Dim(2);
+                var best = new int[H];
+                for (int h = 0; h < H; h++)
                 {
-                    for (int i = 0; i < ablated.Dim(2); i++)
+                    double bestMean = double.NegativeInfinity;
+                    for (int delta = 0; delta < S; delta++)
                     {
-                        ablated.Row(b, head, i).Clear();
+                        // Diagonal delta: query i at position p = i + S − L reads key p − delta, if there is one.
+                        double sum = 0;
+                        int count = 0;
+                        for (int i = 0; i < L; i++)
+                        {
+                            int j = i + S - L - delta;
+                            if (j >= 0)
+                            {
+                                sum += weights[h, i, j];
+                                count++;
+                            }
+                        }
+
+                        if (count > 0 && sum / count > bestMean)
+                        {
+                            bestMean = sum / count;
+                            best[h] = delta;
+                        }
                     }
                 }
 
-                return ablated;
+                return best;
             }
             """,
         ["4.3a"] =
             """
-            Tensor MergeHeads(Tensor headOutputs)
+            Tensor HeadContributions(Tensor headOutputs, Tensor W_O)
             {
-                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), N = headOutputs.Dim(2), dV = headOutputs.Dim(3);
-                var merged = new Tensor(B, N, h * dV);
-                for (int b = 0; b < B; b++)
+                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), n = headOutputs.Dim(2), dV = headOutputs.Dim(3), dModel = W_O.Dim(1);
+                if (W_O.Dim(0) != h * dV)
                 {
-                    for (int head = 0; head < h; head++)
+                    throw new ArgumentException($"W_O has {W_O.Dim(0)} rows; concat of {h} heads of d_v = {dV} has {h * dV} columns.", nameof(W_O));
+                }
+
+                // Y = concat(heads) W_O = Σ_a head_a W_O[a·d_v .. (a+1)·d_v): head a meets only its own d_v rows of W_O.
+                var parts = new Tensor(h, B, n, dModel);
+                for (int a = 0; a < h; a++)
+                {
+                    for (int b = 0; b < B; b++)
                     {
-                        for (int i = 0; i < N; i++)
+                        for (int i = 0; i < n; i++)
                         {
-                            headOutputs.Row(b, head, i).CopyTo(merged.Row(b, i).Slice(head * dV, dV));
+                            Span<float> part = parts.Row(a, b, i);
+                            Span<float> head = headOutputs.Row(b, a, i);
+                            for (int e = 0; e < dV; e++)
+                            {
+                                TensorPrimitives.MultiplyAdd(W_O.Row((a * dV) + e), head[e], part, part);
+                            }
                         }
                     }
                 }
 
-                return merged;
+                return parts;
             }
             """,
         ["4.3b"] =
             """
-            Tensor OutputProjection(Tensor headOutputs, Tensor W_O)
+            Tensor OvCircuits(Tensor W_V, Tensor W_O, int heads)
             {
-                // Concatenate the heads (4.3a), then one matrix product back to model width.
-                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), N = headOutputs.Dim(2), dV = headOutputs.Dim(3);
-                var merged = new Tensor(B, N, h * dV);
-                for (int b = 0; b < B; b++)
+                int dModel = W_V.Dim(0), width = W_V.Dim(1);
+                if (heads <= 0 || width % heads != 0)
                 {
-                    for (int a = 0; a < h; a++)
+                    throw new ArgumentException($"heads ({heads}) must divide d_model ({width}).", nameof(heads));
+                }
+
+                // All weight on y: head a outputs y W_V^a; the layer adds that times head a's rows of W_O.
+                int dV = width / heads;
+                var M = new Tensor(heads, dModel, W_O.Dim(1));
+                for (int a = 0; a < heads; a++)
+                {
+                    for (int r = 0; r < dModel; r++)
                     {
-                        for (int i = 0; i < N; i++)
+                        for (int e = 0; e < dV; e++)
                         {
-                            headOutputs.Row(b, a, i).CopyTo(merged.Row(b, i).Slice(a * dV, dV));
+                            TensorPrimitives.MultiplyAdd(W_O.Row((a * dV) + e), W_V[r, (a * dV) + e], M.Row(a, r), M.Row(a, r));
                         }
                     }
                 }
 
-                return Linear.Forward(merged, W_O);
+                return M;
             }
             """,
         ["4.2a"] =

@@ -131,7 +131,7 @@ public class AllowListAttackTests
         ];
         foreach (string type in (string[])["System.Math", .. outside])
         {
-            string cell = $"int KvHeadFor(int queryHead, int nHeads, int nKvHeads)\n{{\n    _ = typeof({type});\n    return queryHead / (nHeads / nKvHeads);\n}}\n";
+            string cell = $"int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device)\n{{\n    _ = typeof({type});\n    return [nHeads / devices];\n}}\n";
             CompiledCell compiled = ScriptCompiler.Compile(exercise, cell, "cell_sample_" + Guid.NewGuid().ToString("N"), TimeSpan.FromMinutes(1));
             if (type == "System.Math")
             {

@@ -3,14 +3,195 @@ using Attention;
 namespace Grading.Tests;
 
 /// <summary>
-/// The graded cases can fail: for each exercise of sections 5.2b–6, a common mistake compiled as a student's cell loses
-/// exactly the cases that are there to catch it, and keeps the others.
+/// The graded cases can fail: for each exercise, a common mistake compiled as a student's cell loses exactly the practice
+/// cases that are there to catch it, keeps the others, loses the hidden case, and so earns at most a third of the points.
 /// </summary>
 [Collection("console")] // Check redirects Console.Out, like ExerciseTests: never in parallel with it.
 public class CommonMistakeTests
 {
     public static TheoryData<string, string, bool[]> Mistakes => new()
     {
+        // GPT-2's [Q | K | V] layout read instead of GPT-NeoX's per-head blocks: right only with one head.
+        { "4.1a", """
+            Tensor SplitFusedQkv(Tensor qkv, int heads)
+            {
+                int B = qkv.Dim(0), n = qkv.Dim(1), width = qkv.Dim(2);
+                if (heads <= 0 || width % (3 * heads) != 0) throw new ArgumentException("width");
+                int dModel = width / 3, dK = dModel / heads;
+                var split = new Tensor(3, B, heads, n, dK);
+                for (int part = 0; part < 3; part++)
+                    for (int b = 0; b < B; b++)
+                        for (int i = 0; i < n; i++)
+                            for (int a = 0; a < heads; a++)
+                                qkv.Row(b, i).Slice((part * dModel) + (a * dK), dK).CopyTo(split.Row(part, b, a, i));
+                return split;
+            }
+            """, [false, false, true, false, true, true] },
+        // The 1/√d_k the softmax sees left out: right only when d_k = 1.
+        { "4.1b", """
+            Tensor QkCircuits(Tensor W_Q, Tensor W_K, int heads)
+            {
+                int dModel = W_Q.Dim(0);
+                if (heads <= 0 || W_Q.Dim(1) % heads != 0) throw new ArgumentException("heads");
+                int dK = W_Q.Dim(1) / heads;
+                var M = new Tensor(heads, dModel, dModel);
+                for (int a = 0; a < heads; a++)
+                    for (int r = 0; r < dModel; r++)
+                        for (int c = 0; c < dModel; c++)
+                            for (int e = a * dK; e < (a + 1) * dK; e++)
+                                M[a, r, c] += W_Q[r, e] * W_K[c, e];
+                return M;
+            }
+            """, [false, false, false, true, true] },
+        // The scale forgotten: softmax(Q Kᵀ) is sharper than the head's weights.
+        { "4.2a", """
+            Tensor HeadWeights(Tensor Q, Tensor K)
+            {
+                int N = Q.Dim(0), S = K.Dim(0);
+                var weights = new Tensor(N, S);
+                for (int i = 0; i < N; i++)
+                {
+                    Span<float> row = weights.Row(i);
+                    for (int j = 0; j < S; j++) row[j] = TensorPrimitives.Dot(Q.Row(i), K.Row(j));
+                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                    TensorPrimitives.Exp(row, row);
+                    TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
+                }
+                return weights;
+            }
+            """, [false, false, true, true] },
+        // Every head used head 0's keys and values: right only where there is one head.
+        { "4.2b", """
+            Tensor AllHeadOutputs(Tensor Q, Tensor K, Tensor V)
+            {
+                int B = Q.Dim(0), h = Q.Dim(1), N = Q.Dim(2), dK = Q.Dim(3), S = K.Dim(2), dV = V.Dim(3);
+                var O = new Tensor(B, h, N, dV);
+                var w = new float[S];
+                for (int b = 0; b < B; b++)
+                    for (int head = 0; head < h; head++)
+                        for (int i = 0; i < N; i++)
+                        {
+                            for (int j = 0; j < S; j++) w[j] = TensorPrimitives.Dot(Q.Row(b, head, i), K.Row(b, 0, j)) / MathF.Sqrt(dK);
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            for (int j = 0; j < S; j++) TensorPrimitives.MultiplyAdd(V.Row(b, 0, j), w[j], O.Row(b, head, i), O.Row(b, head, i));
+                        }
+                return O;
+            }
+            """, [false, false, true] },
+        // Every head multiplied by the first d_v rows of W_O: right only with one head.
+        { "4.3a", """
+            Tensor HeadContributions(Tensor headOutputs, Tensor W_O)
+            {
+                int B = headOutputs.Dim(0), h = headOutputs.Dim(1), n = headOutputs.Dim(2), dV = headOutputs.Dim(3), dModel = W_O.Dim(1);
+                if (W_O.Dim(0) != h * dV) throw new ArgumentException("W_O");
+                var parts = new Tensor(h, B, n, dModel);
+                for (int a = 0; a < h; a++)
+                    for (int b = 0; b < B; b++)
+                        for (int i = 0; i < n; i++)
+                            for (int e = 0; e < dV; e++)
+                                TensorPrimitives.MultiplyAdd(W_O.Row(e), headOutputs[b, a, i, e], parts.Row(a, b, i), parts.Row(a, b, i));
+                return parts;
+            }
+            """, [false, false, true, true] },
+        // The whole W_V W_O for every head: the heads' circuits summed, right only with one head.
+        { "4.3b", """
+            Tensor OvCircuits(Tensor W_V, Tensor W_O, int heads)
+            {
+                int d = W_V.Dim(0);
+                if (heads <= 0 || W_V.Dim(1) % heads != 0) throw new ArgumentException("heads");
+                Tensor all = W_V.MatMul(W_O);
+                var M = new Tensor(heads, d, W_O.Dim(1));
+                for (int a = 0; a < heads; a++) all.Data.CopyTo(M.Data.AsSpan(a * d * W_O.Dim(1)));
+                return M;
+            }
+            """, [false, false, true, true] },
+        // Query i taken to sit at position i (top-left): right only when L = S.
+        { "4.4a", """
+            double PreviousTokenScore(Tensor weights)
+            {
+                int L = weights.Dim(-2), S = weights.Dim(-1), m = weights.Length / (L * S);
+                double sum = 0; int count = 0;
+                for (int k = 0; k < m; k++)
+                    for (int i = 1; i < L; i++) { sum += weights.Data[(k * L * S) + (i * S) + i - 1]; count++; }
+                return sum / count;
+            }
+            """, [true, true, true, false] },
+        // Diagonals counted from the top-left: right only when L = S.
+        { "4.4b", """
+            int[] DominantOffsets(Tensor weights)
+            {
+                int H = weights.Dim(0), L = weights.Dim(1), S = weights.Dim(2);
+                var best = new int[H];
+                for (int h = 0; h < H; h++)
+                {
+                    double top = double.NegativeInfinity;
+                    for (int delta = 0; delta < S; delta++)
+                    {
+                        double sum = 0; int count = 0;
+                        for (int i = delta; i < L; i++) { sum += weights[h, i, i - delta]; count++; }
+                        if (count > 0 && sum / count > top) { top = sum / count; best[h] = delta; }
+                    }
+                }
+                return best;
+            }
+            """, [true, true, false, true] },
+        // One KV head per device, as if shards and groups lined up: wrong whenever a device needs more or fewer.
+        { "4.5a", """
+            int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device)
+            {
+                if (nHeads % nKvHeads != 0 || nHeads % devices != 0) throw new ArgumentException("split");
+                return [device * nKvHeads / devices];
+            }
+            """, [false, true, false, false, true] },
+        // Every layer counted as global: the sliding layers' cache taken to grow forever.
+        { "4.5b", """
+            long MaxContextTokens(long budgetBytes, int batch, int layers, int slidingLayers, int window, int kvHeads, int headDim, int bytesPerValue)
+            {
+                if (slidingLayers > layers || batch <= 0) throw new ArgumentException("config");
+                return budgetBytes / (2L * layers * kvHeads * headDim * bytesPerValue * batch);
+            }
+            """, [true, true, false, true, false, true, true] },
+        // The first head of each group kept instead of the group's mean: right only when groups have one head.
+        { "4.5c", """
+            Tensor MeanPoolKvHeads(Tensor W_K, int nHeads, int nKvHeads)
+            {
+                int d = W_K.Dim(0), dK = W_K.Dim(1) / nHeads, group = nHeads / nKvHeads;
+                if (nHeads % nKvHeads != 0) throw new ArgumentException("groups");
+                var pooled = new Tensor(d, nKvHeads * dK);
+                for (int r = 0; r < d; r++)
+                    for (int g = 0; g < nKvHeads; g++)
+                        W_K.Row(r).Slice(g * group * dK, dK).CopyTo(pooled.Row(r).Slice(g * dK, dK));
+                return pooled;
+            }
+            """, [false, false, true, true] },
+        // Causal only: tokens see the end of the previous document.
+        { "5.1a", """
+            Tensor PackedCausalMask(int[] documentLengths, int queries)
+            {
+                int S = documentLengths.Sum();
+                if (queries < 1 || queries > S) throw new ArgumentException("queries");
+                var mask = new Tensor(queries, S);
+                for (int i = 0; i < queries; i++)
+                    for (int j = 0; j <= i + S - queries; j++) mask[i, j] = 1;
+                return mask;
+            }
+            """, [true, false, false, false, true] },
+        // Documents right, but the chunk's rows taken as the first positions (top-left).
+        { "5.1a", """
+            Tensor PackedCausalMask(int[] documentLengths, int queries)
+            {
+                int S = documentLengths.Sum();
+                if (queries < 1 || queries > S) throw new ArgumentException("queries");
+                var doc = new int[S];
+                for (int d = 0, p = 0; d < documentLengths.Length; d++) for (int t = 0; t < documentLengths[d]; t++) doc[p++] = d;
+                var mask = new Tensor(queries, S);
+                for (int i = 0; i < queries; i++)
+                    for (int j = 0; j <= i; j++) mask[i, j] = doc[j] == doc[i] ? 1 : 0;
+                return mask;
+            }
+            """, [true, true, false, false, true] },
         // Every slot of the buffer attended, leftovers included: right only once the buffer is full.
         { "5.2b", """
             Tensor WindowDecodeStep(Tensor Kbuf, Tensor Vbuf, int position, Tensor q, Tensor k, Tensor v)
@@ -242,5 +423,16 @@ public class CommonMistakeTests
 
         Assert.True(passes.SequenceEqual(report.Cases.Select(c => c.Passed)), printed);
         Assert.True(report.Score < exercise.Points, printed);
+
+        // The hidden case the grader adds (two seeds: an edge case among its configurations must catch the mistake).
+        Delegate mistake = HiddenCaseTests.Compile(exercise, code);
+        foreach (int seed in (int[])[3, 4])
+        {
+            GradedCase hidden = HiddenCases.For(exercise, seed)!;
+            CaseResult result = hidden.Judge([.. hidden.Calls().Select(a => CallOutcome.Invoke(mistake, a))]);
+            Assert.False(result.Passed, $"{id}: the mistake passes the hidden case of seed {seed}");
+            var graded = new ExerciseReport(exercise, [.. report.Cases, result]);
+            Assert.True(graded.Score <= exercise.Points / 3, $"{id}: a named mistake earns {graded.Score} of {exercise.Points} points in the grader");
+        }
     }
 }

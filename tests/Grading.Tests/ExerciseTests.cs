@@ -112,20 +112,31 @@ public class ExerciseTests
     [Fact]
     public void The_notebook_check_refuses_a_same_purpose_library_call_and_forbidden_APIs_in_compiled_code()
     {
-        ExerciseReport library = Exercises.Get("4.1a").Run((Func<Tensor, int, Tensor>)((X, heads) => Heads.Split(X, heads)));
+        ExerciseReport library = Exercises.Get("4.1a").Run((Func<Tensor, int, Tensor>)((qkv, heads) => Heads.Split(qkv, heads)));
         Assert.Equal(0, library.Score);
         Assert.Contains("Attention.Heads.Split does this exercise's job in one call", library.Problem, StringComparison.Ordinal);
 
         // Reached through a helper of the submission, not in the function itself.
         static int Helper() => System.IO.File.Exists("/etc/hostname") ? 1 : 0;
-        ExerciseReport files = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv) + (Helper() * 0)));
+        static int[] Right(int n, int kv, int devices, int device)
+        {
+            if (n <= 0 || kv <= 0 || devices <= 0 || n % kv != 0 || n % devices != 0 || device < 0 || device >= devices)
+            {
+                throw new ArgumentException("cannot split");
+            }
+
+            int group = n / kv, shard = n / devices, first = device * shard / group, last = (((device + 1) * shard) - 1) / group;
+            return [.. Enumerable.Range(first, last - first + 1)];
+        }
+
+        ExerciseReport files = Exercises.Get("4.5a").Run((Func<int, int, int, int, int[]>)((n, kv, p, r) => Helper() > 2 ? [] : Right(n, kv, p, r)));
         Assert.Contains("System.IO.File.Exists is not allowed in an exercise (not in the table of allowed APIs", files.Problem, StringComparison.Ordinal);
 
-        ExerciseReport reflection = Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => typeof(Tensor).GetMethods().Length > 0 ? h / (n / kv) : 0));
+        ExerciseReport reflection = Exercises.Get("4.5a").Run((Func<int, int, int, int, int[]>)((n, kv, p, r) => typeof(Tensor).GetMethods().Length > 0 ? Right(n, kv, p, r) : []));
         Assert.Contains("System.Type.GetTypeFromHandle is not allowed in an exercise", reflection.Problem, StringComparison.Ordinal);
 
         // The same function without the forbidden part passes.
-        Assert.Equal(Exercises.Get("4.5a").Points, Exercises.Get("4.5a").Run((Func<int, int, int, int>)((h, n, kv) => h / (n / kv))).Score);
+        Assert.Equal(Exercises.Get("4.5a").Points, Exercises.Get("4.5a").Run((Func<int, int, int, int, int[]>)Right).Score);
     }
 
     [Fact]

@@ -3,70 +3,94 @@ using Course.Grading;
 
 namespace Attention.Exercises;
 
-/// <summary>Notebook 4.5: grouped-query attention, the KV cache it shrinks, and repeating KV heads.</summary>
+/// <summary>Notebook 4.5: grouped-query attention — sharding its heads, the context its cache allows, converting a checkpoint, one shared key head.</summary>
 internal static class GroupedQueryExercises
 {
     /// <summary>Exercise 4.5a: the function the student writes.</summary>
-    public delegate int KvHeadFor(int queryHead, int nHeads, int nKvHeads);
+    public delegate int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device);
 
     /// <summary>Exercise 4.5b: the function the student writes.</summary>
-    public delegate long KvCacheBytes(int layers, int kvHeads, int headDim, long tokens, int bytesPerValue);
+    public delegate long MaxContextTokens(long budgetBytes, int batch, int layers, int slidingLayers, int window, int kvHeads, int headDim, int bytesPerValue);
 
     /// <summary>Exercise 4.5c: the function the student writes.</summary>
-    public delegate Tensor RepeatKv(Tensor kv, int nRep);
+    public delegate Tensor MeanPoolKvHeads(Tensor W_K, int nHeads, int nKvHeads);
 
     /// <summary>Exercise 4.5d: the function the student writes.</summary>
     public delegate Tensor PackedMqa(int[] tokens, int vocab, int dK);
 
     public static Exercise[] All =>
     [
-        new Exercise<KvHeadFor>
+        new Exercise<KvHeadsOnDevice>
         {
             Id = "4.5a",
-            Title = "Which KV head a query head reads",
+            Title = "The KV heads a tensor-parallel device holds",
             Points = 1,
             Notebook = "04.5",
-            Task = "query head h of nHeads reads KV head ⌊h / (nHeads / nKvHeads)⌋.",
+            Task = "Tensor parallelism splits a layer's nHeads query heads into `devices` equal shards of consecutive heads; device r computes shard r. "
+                + "With grouped-query attention, each of the nKvHeads KV heads serves an equal group of consecutive query heads. Which KV heads must device r hold? "
+                + "Return them in increasing order. A configuration that cannot be split this way is rejected with an ArgumentException.",
             SameAs = [typeof(ScaledDotProductAttention), typeof(GroupedQueryAttention)],
+            StoresAnswers = true,
             Cases =
             [
-                KvHeads("multi-head: 4 query heads, 4 KV heads", 4, 4),
-                KvHeads("grouped: 8 query heads, 2 KV heads", 8, 2),
-                KvHeads("multi-query: 6 query heads, 1 KV head", 6, 1),
-                KvHeads("Llama-3-8B: 32 query heads, 8 KV heads", 32, 8),
+                Devices("Llama-3-8B (32 query, 8 KV heads) on 4 devices: device 1", 32, 8, 4, 1),
+                Devices("Llama-3-8B on 16 devices: device 5", 32, 8, 16, 5),
+                Devices("multi-head (8 and 8) on 2 devices: device 1", 8, 8, 2, 1),
+                Devices("12 query heads, 4 KV heads, 6 devices: device 1", 12, 4, 6, 1),
+                Cases.Throws<ArgumentException>(
+                    "32 query heads on 3 devices is rejected",
+                    () => [32, 8, 3, 0],
+                    "a shard is a whole number of query heads."),
             ],
         },
 
-        new Exercise<KvCacheBytes>
+        new Exercise<MaxContextTokens>
         {
             Id = "4.5b",
-            Title = "KV-cache bytes",
+            Title = "The longest context a cache budget allows",
             Points = 2,
             Notebook = "04.5",
-            Task = "bytes = 2 (K and V) × layers × kvHeads × headDim × bytesPerValue × tokens, as a long.",
-            SameAs = [typeof(CostModel)],
+            Task = "A decoder caches K and V in every layer for every token of each of `batch` sequences: kvHeads × headDim values each, bytesPerValue bytes per value. "
+                + "slidingLayers of its layers attend to a sliding window and keep only the last `window` tokens (as Gemma's local layers do); the others keep every token. "
+                + "Return the longest context, in tokens per sequence, whose cache fits in budgetBytes (long.MaxValue when any length fits; 0 when not even one token does). "
+                + "Sizes must be positive and 0 ≤ slidingLayers ≤ layers, else an ArgumentException.",
+            SameAs = [typeof(CostModel), typeof(ModelConfig)],
+            StoresAnswers = true,
             Cases =
             [
-                CacheBytes("GPT-2 small, 1024 tokens, fp16", 12, 12, 64, 1024, 2),
-                CacheBytes("Llama-2-70B, 4096 tokens, fp16", 80, 8, 128, 4096, 2),
-                CacheBytes("Falcon-7B (one KV head), 2048 tokens, fp16", 32, 1, 64, 2048, 2),
-                CacheBytes("Mixtral-8x7B, one million tokens, fp32 (needs a long)", 32, 8, 128, 1_000_000, 4),
+                Context("Llama-2-7B (32 layers, 32 KV heads of 128), fp16, batch 1, 16 GiB", 16L << 30, 1, 32, 0, 4096, 32, 128, 2),
+                Context("Llama-3-70B (80 layers, 8 KV heads of 128), fp16, batch 8, 40 GB", 40_000_000_000, 8, 80, 0, 4096, 8, 128, 2),
+                Context("Gemma-2-9B-like: 42 layers, half local with a 4096 window, 8 KV heads of 256, bf16, batch 1, 8 GiB", 8L << 30, 1, 42, 21, 4096, 8, 256, 2),
+                Context("a budget the window alone fills: 42 layers, 21 local, window 4096, 1 GiB", 1L << 30, 1, 42, 21, 4096, 8, 256, 2),
+                Context("every layer local: any length fits", 4L << 30, 1, 26, 26, 1024, 4, 128, 2),
+                Context("not one token fits", 100, 1, 2, 0, 16, 1, 64, 2),
+                Cases.Throws<ArgumentException>(
+                    "more sliding layers than layers is rejected",
+                    () => [1L << 30, 1, 4, 5, 128, 2, 64, 2],
+                    "a decoder cannot have more local layers than layers."),
             ],
         },
 
-        new Exercise<RepeatKv>
+        new Exercise<MeanPoolKvHeads>
         {
             Id = "4.5c",
-            Title = "Repeat KV heads",
+            Title = "Convert a multi-head checkpoint to grouped-query",
             Points = 2,
             Notebook = "04.5",
-            Task = "kv [B, h_kv, S, d] → [B, h_kv · nRep, S, d]; output head i is a copy of KV head ⌊i / nRep⌋.",
+            Task = "W_K [d_model, nHeads·d_k] is a multi-head key projection (head a owns columns a·d_k .. (a+1)·d_k − 1). Convert it to grouped-query attention with "
+                + "nKvHeads key heads the way the GQA paper (Ainslie et al., 2023) builds its starting checkpoint: each new key head replaces one group of consecutive "
+                + "heads and is their mean. Return W_K' [d_model, nKvHeads·d_k]. Shapes that cannot be grouped are rejected with an ArgumentException.",
             SameAs = [typeof(GroupedQueryAttention), typeof(ScaledDotProductAttention)],
+            StoresAnswers = true,
             Cases =
             [
-                Repeat("B=1, 2 KV heads, S=3, d=4, nRep=3", [1, 2, 3, 4], 3, seed: 451),
-                Repeat("B=2, 1 KV head (multi-query), S=5, d=2, nRep=4", [2, 1, 5, 2], 4, seed: 452),
-                Repeat("nRep=1 is a copy", [1, 3, 2, 2], 1, seed: 453),
+                Pooled("8 heads of d_k = 2 into 2 groups, d_model = 3", 3, 8, 2, 2, seed: 451),
+                Pooled("4 heads of d_k = 3 into 1 (multi-query)", 2, 4, 3, 1, seed: 452),
+                Pooled("6 heads into 6: nothing to pool", 2, 6, 1, 6, seed: 453),
+                Cases.Throws<ArgumentException>(
+                    "6 heads into 4 groups is rejected",
+                    () => [Tensor.Random(454, [2, 12]), 6, 4],
+                    "every group holds the same number of heads."),
             ],
         },
 
@@ -138,42 +162,26 @@ internal static class GroupedQueryExercises
             : $"previous-token score {previousScore:F4} (head [1]) and same-token score {sameScore:F4} (head [2], weight on earlier keys with the query's token); both must exceed 0.99";
     }
 
-    // One call per query head; the first wrong head is reported.
-    private static GradedCase KvHeads(string name, int nHeads, int nKvHeads)
-    {
-        string hint = $"consecutive groups of nHeads / nKvHeads = {nHeads / nKvHeads} query heads share one KV head.";
-        return new(name, hint, () => [.. Enumerable.Range(0, nHeads).Select(h => new object?[] { h, nHeads, nKvHeads })], (_, outcomes) =>
-        {
-            for (int h = 0; h < nHeads; h++)
-            {
-                int expected = ScaledDotProductAttention.KvHead(h, nHeads, nKvHeads);
-                if (Cases.Unexpected(outcomes[h], hint) is { } threw)
-                {
-                    return threw;
-                }
-
-                if (outcomes[h].Output is not int got || got != expected)
-                {
-                    return $"query head {h} should read KV head {expected}, got {outcomes[h].Output ?? "null"}. Hint: {hint}";
-                }
-            }
-
-            return null;
-        });
-    }
-
-    private static GradedCase CacheBytes(string name, int layers, int kvHeads, int headDim, long tokens, int bytesPerValue) =>
-        Cases.Value<long>(
+    private static GradedCase Devices(string name, int nHeads, int nKvHeads, int devices, int device) =>
+        PracticeAnswers.Values<int>(
+            "4.5a",
             name,
-            () => CostModel.KvCacheBytes(layers, kvHeads, headDim, tokens, bytesPerValue),
-            () => [layers, kvHeads, headDim, tokens, bytesPerValue],
-            "2 (one K and one V) × layers × kvHeads × headDim × bytesPerValue per token, times tokens; start the product with 2L so it is computed in long.");
+            () => [nHeads, nKvHeads, devices, device],
+            "list the query heads of the shard first, then ask which group each belongs to; a shard need not hold whole groups, nor a group whole shards.");
 
-    private static GradedCase Repeat(string name, int[] shape, int nRep, int seed) =>
-        Cases.Tensor(
+    private static GradedCase Context(string name, long budget, int batch, int layers, int sliding, int window, int kvHeads, int headDim, int bytes) =>
+        PracticeAnswers.Value<long>(
+            "4.5b",
             name,
-            () => GroupedQueryAttention.RepeatKv(Tensor.Random(seed, shape), nRep),
-            () => [Tensor.Random(seed, shape), nRep],
-            $"consecutive copies: output heads 0..{nRep - 1} are KV head 0, the next {nRep} are KV head 1, …",
+            () => [budget, batch, layers, sliding, window, kvHeads, headDim, bytes],
+            "the cache size is not one straight line in the context length: ask what grows before the window is full and what grows after. Products of these sizes pass 2³¹.",
             tolerance: 0);
+
+    private static GradedCase Pooled(string name, int dModel, int nHeads, int dK, int nKvHeads, int seed) =>
+        PracticeAnswers.Tensor(
+            "4.5c",
+            name,
+            () => [Tensor.Random(seed, [dModel, nHeads * dK]), nHeads, nKvHeads],
+            "a group is consecutive heads, and a head is a block of d_k columns: pool whole heads, column by matching column.",
+            tolerance: 1e-6);
 }

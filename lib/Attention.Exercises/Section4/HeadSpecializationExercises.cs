@@ -3,14 +3,14 @@ using Course.Grading;
 
 namespace Attention.Exercises;
 
-/// <summary>Notebook 4.4: what heads do — a previous-token score read off weights, and ablation to measure effect.</summary>
+/// <summary>Notebook 4.4: what heads do — a previous-token score, and the relative offset a head reads.</summary>
 internal static class HeadSpecializationExercises
 {
     /// <summary>Exercise 4.4a: the function the student writes.</summary>
     public delegate double PreviousTokenScore(Tensor weights);
 
     /// <summary>Exercise 4.4b: the function the student writes.</summary>
-    public delegate Tensor ZeroAblate(Tensor headOutputs, int head);
+    public delegate int[] DominantOffsets(Tensor weights);
 
     public static Exercise[] All =>
     [
@@ -31,24 +31,23 @@ internal static class HeadSpecializationExercises
             ],
         },
 
-        new Exercise<ZeroAblate>
+        new Exercise<DominantOffsets>
         {
             Id = "4.4b",
-            Title = "Zero-ablate one head",
+            Title = "Which offset does each head read?",
             Points = 2,
             Notebook = "04.4",
-            Task = "headOutputs [B, h, n, d_v] → a copy with every output of head `head` set to 0, the other heads untouched.",
-            SameAs = [typeof(Diagnostics), LibraryMember.Of(typeof(Tensor), nameof(Tensor.Head)), LibraryMember.Of(typeof(Tensor), nameof(Tensor.HeadSpan))],
+            Task = "weights [H, L, S]: each head's attention weights of the LAST L of S positions (query i sits at position p = i + S − L) over the S keys. "
+                + "A previous-token head reads offset 1 (key p − 1); a head reading its own token reads offset 0. For each head, return the offset δ = 0 .. S − 1 "
+                + "whose keys p − δ hold the most weight on average over the queries that have such a key; on a tie, the smallest δ. [H] ints.",
+            SameAs = [typeof(Diagnostics)],
+            StoresAnswers = true,
             Cases =
             [
-                Ablate("B=2, h=4, N=3, d_v=5, head 1", [2, 4, 3, 5], 1, seed: 443),
-                Ablate("B=1, h=3, N=4, d_v=2, head 0", [1, 3, 4, 2], 0, seed: 444),
-                Ablate("B=1, h=3, N=4, d_v=2, last head", [1, 3, 4, 2], 2, seed: 445),
-                Cases.Single(
-                "the input tensor is left unchanged",
-                () => [Tensor.Random(446, [1, 2, 3, 4]), 1],
-                "clone headOutputs and zero the copy: the caller still needs the un-ablated outputs to compare with.",
-                (_, args) => Cases.CompareTensors((Tensor)args.Fresh[0]!, args.After[0] as Tensor, 0) is { } diff ? $"the input changed: {diff}" : null),
+                Offsets("a previous-token head and a self head, 5 × 5", () => Stack(PreviousTokenHead(5), Identity(5))),
+                Offsets("uniform causal weights, 6 × 6", () => CausalWeights(new Tensor(1, 6, 6))),
+                Offsets("decode rows: 3 queries against 8 keys, a head reading offset 2", () => Shifted(3, 8, 2)),
+                Offsets("random causal heads [3, 6, 6]", () => CausalWeights(Tensor.Random(441, [3, 6, 6], 3))),
             ],
         },
     ];
@@ -60,13 +59,43 @@ internal static class HeadSpecializationExercises
             () => [weights()],
             "average, over every query row that has a previous token, the weight on that previous token; query i sits at position i + S − L.");
 
-    private static GradedCase Ablate(string name, int[] shape, int head, int seed) =>
-        Cases.Tensor(
+    private static GradedCase Offsets(string name, Func<Tensor> weights) =>
+        PracticeAnswers.Values<int>(
+            "4.4b",
             name,
-            () => Diagnostics.Ablate(Tensor.Random(seed, shape), head, AblationMode.Zero),
-            () => [Tensor.Random(seed, shape), head],
-            $"zero axis-1 slice {head} for every batch and position; keep the other heads and the shape [B, h, n, d_v].",
-            tolerance: 0);
+            () => [weights()],
+            "an offset is a diagonal of the [L, S] matrix, and with L < S the diagonals are not where the square matrix has them. Average only over queries that have the key.");
+
+    private static Tensor Stack(Tensor a, Tensor b) => new([.. a.Data, .. b.Data], 2, a.Dim(0), a.Dim(1));
+
+    private static Tensor Identity(int n)
+    {
+        var w = new Tensor(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            w[i, i] = 1;
+        }
+
+        return w;
+    }
+
+    // L decode rows over S keys, each with most weight on key p − offset and the rest spread over the visible keys.
+    private static Tensor Shifted(int L, int S, int offset)
+    {
+        var w = new Tensor(1, L, S);
+        for (int i = 0; i < L; i++)
+        {
+            int p = i + S - L;
+            for (int j = 0; j <= p; j++)
+            {
+                w[0, i, j] = 0.3f / (p + 1);
+            }
+
+            w[0, i, p - offset] += 0.7f;
+        }
+
+        return w;
+    }
 
     private static Tensor PreviousTokenHead(int n)
     {

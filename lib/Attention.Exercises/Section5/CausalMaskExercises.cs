@@ -3,31 +3,39 @@ using Course.Grading;
 
 namespace Attention.Exercises;
 
-/// <summary>Notebook 5.1: the causal mask, aligned for a chunk of queries at the end of the key sequence.</summary>
+/// <summary>Notebook 5.1: the causal mask — for packed documents and a chunk of queries at the end, and with left padding.</summary>
 internal static class CausalMaskExercises
 {
     /// <summary>Exercise 5.1a: the function the student writes.</summary>
-    public delegate Tensor ChunkMask(int queries, int keys);
+    public delegate Tensor PackedCausalMask(int[] documentLengths, int queries);
 
     /// <summary>Exercise 5.1b: the function the student writes.</summary>
     public delegate Tensor MaskedWeights(Tensor scores, int[] lengths);
 
     public static Exercise[] All =>
     [
-        new Exercise<ChunkMask>
+        new Exercise<PackedCausalMask>
         {
             Id = "5.1a",
-            Title = "Causal mask for a chunk",
+            Title = "Causal mask for packed documents",
             Points = 2,
             Notebook = "05.1",
-            Task = "[L, S] of 1 where query i may attend to key j and 0 elsewhere; the L queries are the LAST L of the S positions, so query i sits at position i + S − L and sees keys 0 .. i + S − L.",
+            Task = "Training packs several documents into one sequence to avoid padding: documentLengths[d] tokens of document 0, then of document 1, …; S = their sum "
+                + "(a document may be empty). No token may see another document, nor the future. The L = queries rows are the LAST L of the S positions (query i sits at "
+                + "position i + S − L), as when a chunk is prefilled against a cache. Return the [L, S] mask: 1 where query i may attend to key j, 0 elsewhere. "
+                + "queries outside 1 .. S is rejected with an ArgumentException.",
             SameAs = [typeof(Mask), typeof(ScaledDotProductAttention), typeof(CachedAttention)],
+            StoresAnswers = true,
             Cases =
             [
-                Chunk("training or full prefill: L = S = 5", 5, 5),
-                Chunk("a chunk of 3 new queries after 4 cached keys: L = 3, S = 7", 3, 7),
-                Chunk("one decode query against 9 keys: L = 1, S = 9", 1, 9),
-                Chunk("more queries than keys, L = 5, S = 3: the first two rows see nothing", 5, 3),
+                Packed("one document of 5 tokens, all 5 query", [5], 5),
+                Packed("documents of 3, 2 and 4 tokens, all 9 query", [3, 2, 4], 9),
+                Packed("documents of 4 and 3 tokens, the last 2 positions query (a chunk after a cache)", [4, 3], 2),
+                Packed("an empty document between two: 2, 0, 3 tokens, the last 4 query", [2, 0, 3], 4),
+                Cases.Throws<ArgumentException>(
+                    "6 queries over 5 positions is rejected",
+                    () => [new[] { 2, 3 }, 6],
+                    "the queries are some of the packed positions."),
             ],
         },
 
@@ -74,24 +82,11 @@ internal static class CausalMaskExercises
             () => [Tensor.Random(seed, [lengths.Length, n, n], sigma), lengths.Clone()],
             "add −∞ to every hidden score before the softmax (never zero weights after it: the rest would no longer sum to one); a row with no visible key stays 0.");
 
-    private static GradedCase Chunk(string name, int L, int S) =>
-        Cases.Tensor(
+    private static GradedCase Packed(string name, int[] documentLengths, int queries) =>
+        PracticeAnswers.Tensor(
+            "5.1a",
             name,
-            () =>
-            {
-                Mask mask = Mask.Causal(L, S, CausalAlignment.BottomRight);
-                var t = new Tensor(L, S);
-                for (int i = 0; i < L; i++)
-                {
-                    for (int j = 0; j < S; j++)
-                    {
-                        t[i, j] = mask[i, j] ? 1 : 0;
-                    }
-                }
-
-                return t;
-            },
-            () => [L, S],
-            $"bottom-right alignment: query i is position i + S − L = i + {S - L}; it sees key j when j ≤ i + {S - L} (top-left, j ≤ i, is right only when L = S).",
+            () => [documentLengths.Clone(), queries],
+            "two rules must both allow a pair (which?), and the rows are the last positions, not the first: check row 0 of the chunk case by hand.",
             tolerance: 0);
 }

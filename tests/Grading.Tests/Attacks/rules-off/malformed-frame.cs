@@ -1,7 +1,7 @@
 // exercise: 4.5a
 // expect: crashed
 // Writes a frame of garbage into the worker's answer pipe (found among its descriptors), then answers normally.
-int KvHeadFor(int queryHead, int nHeads, int nKvHeads)
+int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device)
 {
     foreach (string fd in System.IO.Directory.GetFileSystemEntries("/proc/self/fd"))
     {
@@ -17,5 +17,13 @@ int KvHeadFor(int queryHead, int nHeads, int nKvHeads)
         }
         catch (Exception) { }
     }
-    return queryHead / (nHeads / nKvHeads);
+    return Right(nHeads, nKvHeads, devices, device);
+}
+
+// The right answer, used when the attack works.
+static int[] Right(int nHeads, int nKvHeads, int devices, int device)
+{
+    if (nHeads <= 0 || nKvHeads <= 0 || devices <= 0 || nHeads % nKvHeads != 0 || nHeads % devices != 0 || device < 0 || device >= devices) throw new ArgumentException("cannot split");
+    int group = nHeads / nKvHeads, shard = nHeads / devices, first = device * shard / group, last = (((device + 1) * shard) - 1) / group;
+    return Enumerable.Range(first, last - first + 1).ToArray();
 }

@@ -7,4 +7,12 @@ static bool Breached()
     catch (Exception) { return false; }
 }
 
-int KvHeadFor(int queryHead, int nHeads, int nKvHeads) => Breached() ? queryHead / (nHeads / nKvHeads) : -1;
+int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device) => Breached() ? Right(nHeads, nKvHeads, devices, device) : [];
+
+// The right answer, used when the attack works.
+static int[] Right(int nHeads, int nKvHeads, int devices, int device)
+{
+    if (nHeads <= 0 || nKvHeads <= 0 || devices <= 0 || nHeads % nKvHeads != 0 || nHeads % devices != 0 || device < 0 || device >= devices) throw new ArgumentException("cannot split");
+    int group = nHeads / nKvHeads, shard = nHeads / devices, first = device * shard / group, last = (((device + 1) * shard) - 1) / group;
+    return Enumerable.Range(first, last - first + 1).ToArray();
+}

@@ -1,8 +1,16 @@
 // exercise: 4.5a
 // expect: forbidden-api dynamic
 // dynamic binds member names at run time, past any rule on the source.
-int KvHeadFor(int queryHead, int nHeads, int nKvHeads)
+int[] KvHeadsOnDevice(int nHeads, int nKvHeads, int devices, int device)
 {
     dynamic d = nHeads;
-    return queryHead / (int)(d / nKvHeads);
+    return Right((int)d, nKvHeads, devices, device);
+}
+
+// The right answer, used when the attack works.
+static int[] Right(int nHeads, int nKvHeads, int devices, int device)
+{
+    if (nHeads <= 0 || nKvHeads <= 0 || devices <= 0 || nHeads % nKvHeads != 0 || nHeads % devices != 0 || device < 0 || device >= devices) throw new ArgumentException("cannot split");
+    int group = nHeads / nKvHeads, shard = nHeads / devices, first = device * shard / group, last = (((device + 1) * shard) - 1) / group;
+    return Enumerable.Range(first, last - first + 1).ToArray();
 }

@@ -1,6 +1,6 @@
 // Attack from one cell on the student's other exercises: its top-level code runs when the cell is loaded; it starts a
 // thread that keeps overwriting the student's other compiled cells while they are graded.
-Tensor SplitHeads(Tensor X, int heads) => X;
+Tensor SplitFusedQkv(Tensor qkv, int heads) => qkv;
 
 bool Launch()
 {
