@@ -24,7 +24,7 @@ public static class StoredAnswers
         {
             root[key] = value switch
             {
-                Tensor t => new JsonObject { ["shape"] = Array(t.Shape), ["tensor"] = Array(t.Data) },
+                Tensor t => new JsonObject { ["shape"] = Array(t.Shape), ["tensor"] = new JsonArray([.. t.Data.Select(Number)]) },
                 double d => new JsonObject { ["double"] = Number(d) },
                 long l => new JsonObject { ["long"] = l },
                 int i => new JsonObject { ["int"] = i },
@@ -48,7 +48,7 @@ public static class StoredAnswers
             JsonObject o = node!.AsObject();
             answers[key] = o.First().Key switch
             {
-                "shape" => new Tensor(o["tensor"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(), [.. o["shape"]!.AsArray().Select(v => v!.GetValue<int>())]),
+                "shape" => new Tensor(o["tensor"]!.AsArray().Select(v => (float)ReadNumber(v!)).ToArray(), [.. o["shape"]!.AsArray().Select(v => v!.GetValue<int>())]),
                 "double" => ReadNumber(o["double"]!),
                 "long" => o["long"]!.GetValue<long>(),
                 "int" => o["int"]!.GetValue<int>(),
@@ -65,6 +65,8 @@ public static class StoredAnswers
     private static JsonArray Array<T>(IEnumerable<T> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 
     // JSON has no infinities or NaN: they are written as strings.
+    private static JsonNode Number(float f) => float.IsFinite(f) ? JsonValue.Create(f) : JsonValue.Create(f.ToString(CultureInfo.InvariantCulture));
+
     private static JsonNode Number(double d) => double.IsFinite(d) ? JsonValue.Create(d) : JsonValue.Create(d.ToString(CultureInfo.InvariantCulture));
 
     private static double ReadNumber(JsonNode node) => node.GetValueKind() == JsonValueKind.String

@@ -240,9 +240,9 @@ public static class HiddenArguments
         }),
         ["6.2a"] = r => Repeat(r, r =>
         {
-            int B = r.Next(1, 4), H = r.Next(1, 5), S = r.Next(1, 6), D = r.Next(1, 6);
-            return [T(r, 1, B * H * S * D).Data, B, H, S, D, r.Next(2) == 0, r.Next(B), r.Next(H)];
-        }, [T(r, 1, 2 * 3 * 4 * 2).Data, 2, 3, 4, 2, true, 1, 2]),
+            int rank = r.Next(1, 6);
+            return [Enumerable.Range(0, rank).Select(_ => r.Next(1, 7)).ToArray(), Enumerable.Range(0, rank).OrderBy(_ => r.Next()).ToArray()];
+        }, [new[] { 5 }, new[] { 0 }], [new[] { 2, 3 }, new[] { 0, 2 }], [new[] { 2, 3 }, new[] { 1 }], [new[] { 1024, 1024, 1024, 8 }, new[] { 3, 2, 1, 0 }]),
         ["6.3a"] = r => Repeat(r, r => TileStep(r, r.Next(0, 6), r.Next(1, 6), r.Next(1, 4), r.Next(4) == 0),
             TileStep(r, 0, 3, 2, false), TileStep(r, 0, 2, 2, true), TileStep(r, 3, 2, 2, true),
             [(double[])[double.NegativeInfinity, 0, 0, 0], (float[])[float.NegativeInfinity, float.NegativeInfinity], T(r, 1, 2, 2)]),
@@ -299,15 +299,20 @@ public static class HiddenArguments
 
             return [lengths, r.Next(1, lengths.Sum() + 1)];
         }, [new[] { 1 }, 1], [new[] { 0, 0, 3 }, 3], [new[] { 1, 1, 1, 1 }, 4], [new[] { 3, 4 }, 8], [new[] { 3, 4 }, 0]),
-        ["5.3a"] = r => Repeat(r, r => [r.Next(1, 97), r.Next(1, 17), 64 * r.Next(1, 3), 1 << r.Next(3), (long)r.Next(1, 200_000), (long)r.Next(0, 5_000)],
-            [32, 8, 128, 2, 100_000L, 0L], [80, 8, 128, 2, 1_000_000L, 100_000L]),
+        ["5.3a"] = r => Repeat(r, r => [r.Next(1, 97), r.Next(1, 17), 64 * r.Next(1, 3), 1 << r.Next(3), (long)r.Next(0, 200_000), (long)r.Next(0, 5_000),
+                r.Next(2) == 0 ? 0L : r.Next(1, 300_000)],
+            [32, 8, 128, 2, 100_000L, 0L, 0L], [80, 8, 128, 2, 1_000_000L, 100_000L, 0L], [32, 8, 128, 2, 10L, 100L, 50L], [32, 8, 128, 2, 100L, 10L, 50L],
+            [1, 1, 64, 2, 0L, 7L, 1L]),
         ["5.3b"] = r => Repeat(r, r =>
         {
-            long S = r.Next(1, 100_000), L = r.Next(1, (int)S + 1);
             int kv = r.Next(1, 9);
-            return [L, S, kv * r.Next(1, 9), kv, 64 * r.Next(1, 3), 1 << r.Next(3)];
-        }, [1L, 4096L, 32, 8, 128, 2], [4096L, 4096L, 32, 32, 128, 2]),
-        ["5.4b"] = r => Repeat(r, r => [r.Next(1, 65)], [1], [2], [3], [12], [96]),
+            return [(long)r.Next(1, 20_000), kv * r.Next(1, 9), kv, 32 * r.Next(1, 5), 1 << r.Next(3), r.NextDouble() * (r.Next(2) == 0 ? 20 : 400)];
+        }, [1L, 1, 1, 16, 4, 1e9], [8192L, 64, 8, 128, 2, 295.0], [4096L, 8, 1, 64, 2, 0.0], [512L, 32, 8, 128, 2, 230.0], [3000L, 16, 16, 64, 2, 780.0]),
+        ["5.4b"] = r => Repeat(r, r =>
+        {
+            int S = r.Next(0, 9);
+            return [r.Next(1, 25), r.Next(0, S + 1), S, r.Next(1, 10)];
+        }, [3, 2, 2, 1], [96, 1, 4, 2], [6, 0, 0, 3], [2, 1, 1, 0]),
         ["6.1a"] = r => Repeat(r, r =>
         {
             long S = r.NextInt64(1, 300_000), L = r.NextInt64(1, S + 1);
@@ -315,21 +320,22 @@ public static class HiddenArguments
         }, [1L, 1L, true, 0L], [131_072L, 131_072L, true, 0L], [8L, 8L, true, 100L], [65_536L, 131_072L, true, 4096L]),
         ["6.1b"] = r => Repeat(r, r =>
         {
-            int points = r.Next(2, 9);
-            double k = 1 + r.NextDouble() * 2, c = Math.Exp(r.NextDouble() * 6 - 3);
-            double[] N = [.. Enumerable.Range(0, points).Select(_ => (double)r.Next(16, 20_000)).Distinct()];
+            double a = Math.Exp(r.NextDouble() * 12), b = Math.Exp((r.NextDouble() * 6) - 3), crossover = a / b;
+            // Lengths from well below to well above the crossover, in random order.
+            double[] N = [.. Enumerable.Range(0, r.Next(2, 7)).Select(_ => Math.Round(crossover * Math.Exp((r.NextDouble() * 6) - 3)) + 1).Distinct()];
             if (N.Length < 2)
             {
-                N = [16, 32];
+                N = [N[0], N[0] + 1];
             }
 
-            return [N, N.Select(n => c * Math.Pow(n, k) * (1 + (0.05 * (r.NextDouble() - 0.5)))).ToArray()];
-        }),
-        ["6.2b"] = r => Repeat(r, r => [r.Next(1, 33), r.Next(1, 65), r.Next(1, 65_537), 32 * r.Next(1, 9), 1 << r.Next(3)], [64, 32, 65_536, 128, 4]),
+            return [N, N.Select(n => (a * n) + (b * n * n)).ToArray()];
+        }, [new double[] { 1, 2 }, new double[] { 3, 10 }], [new double[] { 7, 7, 9 }, new double[] { 7 * 5 + 49, 7 * 5 + 49, 9 * 5 + 81 }]),
+        ["6.2b"] = r => Repeat(r, r => [r.Next(1, 33), r.Next(1, 65), r.Next(1, 65_537), 32 * r.Next(1, 9), 1 << r.Next(3), 16 << r.Next(5)],
+            [64, 32, 65_536, 128, 4, 128], [1, 1, 1, 1, 1, 1], [1, 1, 7, 1, 1, 3], [1, 1, 8, 4, 2, -1]),
         ["6.4a"] = r => Repeat(r, r =>
         {
-            int n = r.Next(1, 14);
-            return [n, r.Next(1, n + 2), Enumerable.Range(0, n).Where(_ => r.Next(4) == 0).ToArray()];
-        }, [1, 1, new int[] { 0 }], [6, 6, Array.Empty<int>()], [7, 1, new int[] { 0, 6 }]),
+            int n = r.Next(1, 3000);
+            return [n, r.Next(1, n + 50), r.Next(3) == 0 ? 0 : r.Next(0, 20), r.Next(1, 200), r.Next(1, 200)];
+        }, [1, 1, 0, 1, 1], [1, 1, 5, 4, 4], [100, 1, 100, 7, 3], [64, 64, 0, 64, 64], [10, 3, -1, 2, 2]),
     };
 }

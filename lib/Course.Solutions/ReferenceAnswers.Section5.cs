@@ -160,8 +160,15 @@ public static partial class ReferenceAnswers
             """,
         ["5.4b"] =
             """
-            double[] AlibiSlopes(int heads)
+            Tensor AlibiWindowBias(int heads, int queries, int keys, int window)
             {
+                if (heads < 1 || queries < 0 || keys < 0 || window < 1)
+                {
+                    throw new ArgumentException($"heads {heads}, queries {queries}, keys {keys}, window {window}: need heads ≥ 1 and window ≥ 1.");
+                }
+
+                // The slopes of the ALiBi paper: 2^(−8(a+1)/n) for a power of two n; otherwise those of the largest power of two p
+                // below n, then every other slope of 2p, the first n − p of them.
                 double[] PowerOfTwo(int n) => Enumerable.Range(1, n).Select(a => Math.Pow(2, -8.0 * a / n)).ToArray();
                 int p = 1;
                 while (p * 2 <= heads)
@@ -169,13 +176,22 @@ public static partial class ReferenceAnswers
                     p *= 2;
                 }
 
-                if (p == heads)
+                double[] m = p == heads ? PowerOfTwo(heads) : [.. PowerOfTwo(p), .. PowerOfTwo(2 * p).Where((_, a) => a % 2 == 0).Take(heads - p)];
+                var bias = new Tensor(heads, queries, keys);
+                for (int a = 0; a < heads; a++)
                 {
-                    return PowerOfTwo(heads);
+                    for (int i = 0; i < queries; i++)
+                    {
+                        int position = i + keys - queries;
+                        for (int j = 0; j < keys; j++)
+                        {
+                            int distance = position - j;
+                            bias[a, i, j] = distance >= 0 && distance < window ? (float)(-m[a] * distance) : float.NegativeInfinity;
+                        }
+                    }
                 }
 
-                // The p slopes, then every other slope of the 2p-head set (those between them), the first heads - p.
-                return [.. PowerOfTwo(p), .. PowerOfTwo(2 * p).Where((_, a) => a % 2 == 0).Take(heads - p)];
+                return bias;
             }
             """,
         ["5.2b"] =
@@ -223,24 +239,42 @@ public static partial class ReferenceAnswers
             """,
         ["5.3a"] =
             """
-            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens)
+            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens, long window)
             {
-                long bytesPerToken = 2L * layers * kvHeads * headDim * bytesPerValue;
-                // Step s reads promptTokens + s tokens: sum = newTokens * promptTokens + newTokens (newTokens + 1) / 2.
-                long tokensRead = (newTokens * promptTokens) + (newTokens * (newTokens + 1) / 2);
-                return tokensRead * bytesPerToken;
+                long perToken = 2L * layers * kvHeads * headDim * bytesPerValue;   // K and V, every layer
+                // Step s attends to min(P + s, W) tokens: sum the growing part, then the flat part, in closed form.
+                long first = promptTokens + 1, last = promptTokens + newTokens;
+                if (newTokens <= 0)
+                {
+                    return 0;
+                }
+
+                long cap = window > 0 ? window : long.MaxValue;
+                long growingEnd = Math.Min(last, cap);                                 // context lengths first .. growingEnd grow
+                Int128 tokens = growingEnd >= first ? ((Int128)(first + growingEnd) * (growingEnd - first + 1)) / 2 : 0;
+                long flatSteps = last - Math.Max(growingEnd, first - 1);               // the rest read exactly W tokens
+                tokens += (Int128)flatSteps * Math.Min(cap, last);
+                return (long)(tokens * perToken);
             }
             """,
         ["5.3b"] =
             """
-            double CoreIntensity(long queries, long keys, int heads, int kvHeads, int headDim, int bytesPerValue)
+            long ChunkForRidge(long keys, int heads, int kvHeads, int headDim, int bytesPerValue, double ridge)
             {
-                // Query i sees i + S - L + 1 keys: sum over i of that, from S - L + 1 up to S.
-                long first = keys - queries + 1;
-                double pairs = (double)(first + keys) * queries / 2;
-                double flops = 4.0 * heads * headDim * pairs;
-                double bytes = ((2.0 * queries * heads * headDim) + (2.0 * keys * kvHeads * headDim)) * bytesPerValue;
-                return flops / bytes;
+                long S = keys;
+                // Intensity is not monotone in L: scan every chunk size.
+                for (long L = 1; L <= S; L++)
+                {
+                    double pairs = (L * (double)(S - L)) + (L * (L + 1) / 2.0);         // query i sees i + S − L + 1 keys
+                    double flops = 4.0 * heads * headDim * pairs;
+                    double bytes = ((2.0 * L * heads * headDim) + (2.0 * S * kvHeads * headDim)) * bytesPerValue;
+                    if (flops / bytes >= ridge)
+                    {
+                        return L;
+                    }
+                }
+
+                return -1;
             }
             """,
         ["5.5b"] =

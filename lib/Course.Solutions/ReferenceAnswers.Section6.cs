@@ -31,49 +31,58 @@ public static partial class ReferenceAnswers
             """,
         ["6.1b"] =
             """
-            double FitExponent(double[] N, double[] cost)
+            double CrossoverLength(double[] N, double[] cost)
             {
-                double[] x = N.Select(n => Math.Log(n)).ToArray(), y = cost.Select(c => Math.Log(c)).ToArray();
-                double xMean = x.Average(), yMean = y.Average();
-                double covariance = 0, variance = 0;
-                for (int i = 0; i < x.Length; i++)
+                // cost / N = a + b·N is a straight line in N: least squares gives a and b; the parts are equal where a·N = b·N².
+                double[] y = [.. cost.Select((c, k) => c / N[k])];
+                double xMean = N.Average(), yMean = y.Average();
+                double sxy = 0, sxx = 0;
+                for (int k = 0; k < N.Length; k++)
                 {
-                    covariance += (x[i] - xMean) * (y[i] - yMean);
-                    variance += (x[i] - xMean) * (x[i] - xMean);
+                    sxy += (N[k] - xMean) * (y[k] - yMean);
+                    sxx += (N[k] - xMean) * (N[k] - xMean);
                 }
 
-                return covariance / variance;
+                double b = sxy / sxx, a = yMean - (b * xMean);
+                return a / b;
             }
             """,
         ["6.2a"] =
             """
-            Tensor ReadHead(float[] storage, int B, int H, int S, int D, bool tokenMajor, int b, int h)
+            long[] LayoutStrides(int[] shape, int[] order)
             {
-                // Strides of the logical axes (b, h, s, e) in the stored order.
-                int strideB = H * S * D;
-                int strideH = tokenMajor ? D : S * D;
-                int strideS = tokenMajor ? H * D : D;
-                var head = new Tensor(S, D);
-                for (int s = 0; s < S; s++)
+                if (order.Length != shape.Length || order.Distinct().Count() != order.Length || order.Any(a => a < 0 || a >= shape.Length))
                 {
-                    for (int e = 0; e < D; e++)
-                    {
-                        head[s, e] = storage[(b * strideB) + (h * strideH) + (s * strideS) + e];
-                    }
+                    throw new ArgumentException($"order [{string.Join(", ", order)}] is not a permutation of the {shape.Length} axes.", nameof(order));
                 }
 
-                return head;
+                // Innermost stored axis first: its stride is 1, and each axis outwards skips everything inside it.
+                var strides = new long[shape.Length];
+                long inside = 1;
+                for (int k = order.Length - 1; k >= 0; k--)
+                {
+                    strides[order[k]] = inside;
+                    inside *= shape[order[k]];
+                }
+
+                return strides;
             }
             """,
         ["6.2b"] =
             """
-            long[] StandardTrafficBytes(int B, int H, int N, int d, int bytesPerValue)
+            long[] FlashTrafficBytes(int B, int H, int N, int d, int bytesPerValue, int blockRows)
             {
-                long n = N, Nd = n * d, NN = n * n;
-                long reads = (2 * Nd) + NN + (NN + Nd);   // Q, K; S; P, V
-                long writes = NN + NN + Nd;                // S; P; O
-                long scale = (long)B * H * bytesPerValue;
-                return [reads * scale, writes * scale];
+                if (B < 1 || H < 1 || N < 1 || d < 1 || bytesPerValue < 1 || blockRows < 1)
+                {
+                    throw new ArgumentException("every size must be positive.");
+                }
+
+                // Per head: Q read once and O written once (N·d each); every query block streams all of K and V (2·N·d) through.
+                long blocks = (N + (long)blockRows - 1) / blockRows;
+                long perHead = (long)N * d;
+                long read = (perHead + (blocks * 2 * perHead)) * B * H * bytesPerValue;
+                long written = perHead * B * H * bytesPerValue;
+                return [read, written];
             }
             """,
         ["6.3a"] =
@@ -144,22 +153,30 @@ public static partial class ReferenceAnswers
             """,
         ["6.4a"] =
             """
-            Tensor LocalGlobalMask(int n, int window, int[] globals)
+            long TilesComputed(int n, int window, int sinks, int blockRows, int blockCols)
             {
-                var mask = new Tensor(n, n);
-                for (int i = 0; i < n; i++)
+                if (n < 1 || window < 1 || sinks < 0 || blockRows < 1 || blockCols < 1)
                 {
-                    for (int j = 0; j <= i; j++)
+                    throw new ArgumentException("n, window and the tile sizes must be positive; sinks may be 0.");
+                }
+
+                long tiles = 0;
+                for (int r0 = 0; r0 < n; r0 += blockRows)
+                {
+                    int r1 = Math.Min(n, r0 + blockRows) - 1;                 // queries r0 .. r1
+                    for (int c0 = 0; c0 < n; c0 += blockCols)
                     {
-                        bool local = i - j < window;
-                        if (local || globals.Contains(j) || globals.Contains(i))
-                        {
-                            mask[i, j] = 1;
-                        }
+                        int c1 = Math.Min(n, c0 + blockCols) - 1;             // keys c0 .. c1
+                        // Window: some query i and key j ≤ i with i − j < window. A tile the diagonal crosses has a pair at distance 0;
+                        // one entirely below it comes closest at its top-right corner (query r0, key c1); one above it has no pair.
+                        bool windowed = c0 <= r1 && (c1 >= r0 || r0 - c1 < window);
+                        // Sinks: a key j < sinks with j ≤ i for some query i of the tile.
+                        bool sink = c0 < sinks && c0 <= r1;
+                        tiles += windowed || sink ? 1 : 0;
                     }
                 }
 
-                return mask;
+                return tiles;
             }
             """,
         ["6.4b"] =

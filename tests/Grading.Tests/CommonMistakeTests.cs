@@ -238,22 +238,67 @@ public class CommonMistakeTests
             """, [false, false, false, false, false] },
         // Step s reads promptTokens + s − 1 tokens: the new token's own K and V forgotten.
         { "5.3a", """
-            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens)
+            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens, long window)
             {
                 long total = 0;
-                for (long s = 1; s <= newTokens; s++) total += (promptTokens + s - 1) * 2L * layers * kvHeads * headDim * bytesPerValue;
+                for (long s = 1; s <= newTokens; s++)
+                {
+                    long context = promptTokens + s - 1;
+                    total += (window > 0 ? Math.Min(context, window) : context) * 2L * layers * kvHeads * headDim * bytesPerValue;
+                }
                 return total;
             }
-            """, [true, false, false, false, false] },
-        // K and V counted once per query head: right only without GQA.
-        { "5.3b", """
-            double CoreIntensity(long queries, long keys, int heads, int kvHeads, int headDim, int bytesPerValue)
+            """, [true, false, false, false, false, false] },
+        // The window ignored: every step reads the whole context.
+        { "5.3a", """
+            long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens, long window)
             {
-                double pairs = 0;
-                for (long i = 0; i < queries; i++) pairs += i + keys - queries + 1;
-                return 4.0 * heads * headDim * pairs / ((2.0 * queries * heads * headDim + 2.0 * keys * heads * headDim) * bytesPerValue);
+                long total = 0;
+                for (long s = 1; s <= newTokens; s++) total += (promptTokens + s) * 2L * layers * kvHeads * headDim * bytesPerValue;
+                return total;
             }
-            """, [false, false, true, false, true] },
+            """, [true, true, true, true, false, true] },
+        // The window measured from the row index, not the query's position: right only when L = S.
+        { "5.4b", """
+            Tensor AlibiWindowBias(int heads, int queries, int keys, int window)
+            {
+                if (window < 1) throw new ArgumentException("window");
+                double[] P(int n) => Enumerable.Range(1, n).Select(a => Math.Pow(2, -8.0 * a / n)).ToArray();
+                int p = 1; while (p * 2 <= heads) p *= 2;
+                double[] m = p == heads ? P(heads) : [.. P(p), .. P(2 * p).Where((_, a) => a % 2 == 0).Take(heads - p)];
+                var bias = new Tensor(heads, queries, keys);
+                for (int a = 0; a < heads; a++)
+                    for (int i = 0; i < queries; i++)
+                        for (int j = 0; j < keys; j++)
+                            bias[a, i, j] = i - j >= 0 && i - j < window ? (float)(-m[a] * (i - j)) : float.NegativeInfinity;
+                return bias;
+            }
+            """, [true, false, false, true, true] },
+        // A binary search that assumes the intensity grows with L all the way to S.
+        { "5.3b", """
+            long ChunkForRidge(long keys, int heads, int kvHeads, int headDim, int bytesPerValue, double ridge)
+            {
+                double I(long L) => 4.0 * heads * headDim * ((L * (double)(keys - L)) + (L * (L + 1) / 2.0))
+                    / (((2.0 * L * heads * headDim) + (2.0 * keys * kvHeads * headDim)) * bytesPerValue);
+                if (I(keys) < ridge) return -1;
+                long lo = 1, hi = keys;
+                while (lo < hi) { long mid = (lo + hi) / 2; if (I(mid) >= ridge) hi = mid; else lo = mid + 1; }
+                return lo;
+            }
+            """, [true, true, true, true, true, true, false] },
+        // K and V read once per query head: right only without GQA.
+        { "5.3b", """
+            long ChunkForRidge(long keys, int heads, int kvHeads, int headDim, int bytesPerValue, double ridge)
+            {
+                for (long L = 1; L <= keys; L++)
+                {
+                    double flops = 4.0 * heads * headDim * ((L * (double)(keys - L)) + (L * (L + 1) / 2.0));
+                    double bytes = ((2.0 * L * heads * headDim) + (2.0 * keys * heads * headDim)) * bytesPerValue;
+                    if (flops / bytes >= ridge) return L;
+                }
+                return -1;
+            }
+            """, [false, false, true, false, true, true, false] },
         // Scaled by 1/√d_model instead of 1/√d_k: right only with one head.
         { "5.5b", """
             Tensor CrossAttentionLayer(Tensor X, Tensor memory, Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, int heads)
@@ -285,30 +330,45 @@ public class CommonMistakeTests
                 return total;
             }
             """, [true, true, true, false, false, true, true, true] },
-        // The slope between the first and the last point only.
+        // A log-log fit taken for the answer: it says how fast the cost grows, not where the parts cross.
         { "6.1b", """
-            double FitExponent(double[] N, double[] cost) => Math.Log(cost[^1] / cost[0]) / Math.Log(N[^1] / N[0]);
-            """, [true, true, false, false, false, true] },
-        // Token-major read as if heads-first.
+            double CrossoverLength(double[] N, double[] cost)
+            {
+                double[] x = [.. N.Select(v => Math.Log(v))], y = [.. cost.Select(v => Math.Log(v))];
+                double xm = x.Average(), ym = y.Average();
+                double k = x.Zip(y).Sum(p => (p.First - xm) * (p.Second - ym)) / x.Sum(v => (v - xm) * (v - xm));
+                return Math.Exp(ym - (k * xm));
+            }
+            """, [false, false, false, false] },
+        // Strides assigned in stored order instead of to the logical axes: right only when the order is the identity.
         { "6.2a", """
-            Tensor ReadHead(float[] storage, int B, int H, int S, int D, bool tokenMajor, int b, int h)
+            long[] LayoutStrides(int[] shape, int[] order)
             {
-                var head = new Tensor(S, D);
-                for (int s = 0; s < S; s++)
-                    for (int e = 0; e < D; e++)
-                        head[s, e] = storage[(((b * H) + h) * S + s) * D + e];
-                return head;
+                if (order.Distinct().Count() != shape.Length) throw new ArgumentException("order");
+                var strides = new long[shape.Length];
+                long inside = 1;
+                for (int k = order.Length - 1; k >= 0; k--) { strides[k] = inside; inside *= shape[order[k]]; }
+                return strides;
             }
-            """, [true, false, false, true, true] },
-        // Counted in int: overflows past 2³¹ bytes.
+            """, [true, false, false, false, false, true] },
+        // K and V read once, as if they stayed on chip: right only when one block holds every query.
         { "6.2b", """
-            long[] StandardTrafficBytes(int B, int H, int N, int d, int bytesPerValue)
+            long[] FlashTrafficBytes(int B, int H, int N, int d, int bytesPerValue, int blockRows)
             {
-                int reads = (3 * N * d + 2 * N * N) * B * H * bytesPerValue;
-                int writes = (2 * N * N + N * d) * B * H * bytesPerValue;
-                return [reads, writes];
+                if (blockRows < 1) throw new ArgumentException("blockRows");
+                long perHead = (long)N * d * B * H * bytesPerValue;
+                return [3 * perHead, perHead];
             }
-            """, [true, true, false, true] },
+            """, [false, false, false, false, true, true] },
+        // The number of blocks rounded down: the short last block forgotten.
+        { "6.2b", """
+            long[] FlashTrafficBytes(int B, int H, int N, int d, int bytesPerValue, int blockRows)
+            {
+                if (blockRows < 1) throw new ArgumentException("blockRows");
+                long perHead = (long)N * d * B * H * bytesPerValue, blocks = Math.Max(1, N / blockRows);
+                return [perHead + (2 * blocks * perHead), perHead];
+            }
+            """, [true, true, true, false, true, true] },
         // No guard for a row that has still seen nothing: e^(−∞ − (−∞)) = NaN.
         { "6.3a", """
             double[] TileUpdate(double[] state, float[] scores, Tensor Vtile)
@@ -340,17 +400,21 @@ public class CommonMistakeTests
                 return O;
             }
             """, [true, true, true, false, true] },
-        // Global keys only: a global query does not see everything before it.
+        // The sinks forgotten: only the window's tiles.
         { "6.4a", """
-            Tensor LocalGlobalMask(int n, int window, int[] globals)
+            long TilesComputed(int n, int window, int sinks, int blockRows, int blockCols)
             {
-                var mask = new Tensor(n, n);
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j <= i; j++)
-                        if (i - j < window || globals.Contains(j)) mask[i, j] = 1;
-                return mask;
+                if (window < 1 || blockRows < 1 || blockCols < 1) throw new ArgumentException("sizes");
+                long tiles = 0;
+                for (int r0 = 0; r0 < n; r0 += blockRows)
+                    for (int c0 = 0; c0 < n; c0 += blockCols)
+                    {
+                        int r1 = Math.Min(n, r0 + blockRows) - 1, c1 = Math.Min(n, c0 + blockCols) - 1;
+                        if (c0 <= r1 && (c1 >= r0 || r0 - c1 < window)) tiles++;
+                    }
+                return tiles;
             }
-            """, [true, true, false, false, true] },
+            """, [true, true, false, false, true, true] },
         // No residual: a position forgets itself when the mask has no diagonal.
         { "6.4b", """
             Tensor Reach(Tensor mask, int layers)

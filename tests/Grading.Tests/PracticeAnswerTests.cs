@@ -57,7 +57,7 @@ public class PracticeAnswerTests
     {
         var answers = new Dictionary<string, object>
         {
-            ["t"] = Tensor.Random(5, [2, 3]),
+            ["t"] = new Tensor([1.5f, float.NegativeInfinity, 0.1f, -2e-7f], 2, 2),
             ["d"] = double.NegativeInfinity,
             ["a"] = new[] { 1.5, double.NaN },
             ["l"] = 1L << 40,

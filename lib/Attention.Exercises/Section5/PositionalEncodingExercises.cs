@@ -3,14 +3,14 @@ using Course.Grading;
 
 namespace Attention.Exercises;
 
-/// <summary>Notebook 5.4: rotary position embedding, and the relative-position property it exists for.</summary>
+/// <summary>Notebook 5.4: rotary position embedding and the relative-position property it exists for; ALiBi inside a sliding window.</summary>
 internal static class PositionalEncodingExercises
 {
     /// <summary>Exercise 5.4a: the function the student writes.</summary>
     public delegate Tensor Rotate(Tensor x, int[] positions);
 
     /// <summary>Exercise 5.4b: the function the student writes.</summary>
-    public delegate double[] AlibiSlopes(int heads);
+    public delegate Tensor AlibiWindowBias(int heads, int queries, int keys, int window);
 
     public static Exercise[] All =>
     [
@@ -31,36 +31,38 @@ internal static class PositionalEncodingExercises
             ],
         },
 
-        new Exercise<AlibiSlopes>
+        new Exercise<AlibiWindowBias>
         {
             Id = "5.4b",
-            Title = "ALiBi slopes for any number of heads",
+            Title = "ALiBi inside a sliding window",
             Points = 2,
             Notebook = "05.4",
-            Task = "the slope m_a of each head a = 0..heads − 1: for a power of two n, m_a = 2^(−8(a+1)/n); otherwise the slopes of the largest power of two p < heads, then every other slope of 2p, the first heads − p of them.",
-            SameAs = [typeof(Alibi)],
+            Task = "A model uses ALiBi (each head a penalises distance with the slope m_a of the ALiBi paper, for any number of heads, as 5.4 shows) and a causal sliding window "
+                + "of `window` keys, the query's own included. The L = queries rows are the last L of the S = keys positions (query i sits at position i + S − L). "
+                + "Return [heads, L, S]: what is added to head a's score of query i against key j before the softmax — −∞ for a key the query may not see.",
+            SameAs = [typeof(Alibi), typeof(Mask), typeof(ScaledDotProductAttention)],
+            StoresAnswers = true,
             Cases =
             [
-                Slopes("8 heads (a power of two)", 8),
-                Slopes("12 heads", 12),
-                Slopes("an odd count: 5 heads", 5),
-                Slopes("one head", 1),
+                Bias("8 heads (a power of two), 4 × 4, window 2", 8, 4, 4, 2),
+                Bias("12 heads, a chunk of 2 queries after 3 keys, window 3", 12, 2, 5, 3),
+                Bias("5 heads, one decode query against 6 keys, window 4", 5, 1, 6, 4),
+                Bias("1 head, window 1: only itself", 1, 3, 3, 1),
+                Cases.Throws<ArgumentException>(
+                    "window 0 is rejected",
+                    () => [4, 2, 2, 0],
+                    "a query always sees itself."),
             ],
         },
     ];
 
-    private static GradedCase Slopes(string name, int heads) =>
-        Cases.Single(name, () => [heads], "for n not a power of two: take p = the largest power of two below n, its p slopes, then slopes 0, 2, 4, … of the 2p-head set, until there are n.", (output, _) =>
-        {
-            double[] expected = Alibi.Slopes(heads);
-            if (output is not double[] got || got.Length != heads)
-            {
-                return $"expected {heads} slopes (a double[]), got {(output is double[] d ? $"{d.Length}" : Cases.Describe(output))}";
-            }
-
-            int bad = Enumerable.Range(0, heads).FirstOrDefault(a => Math.Abs(got[a] - expected[a]) > 1e-9 * (1 + Math.Abs(expected[a])), -1);
-            return bad < 0 ? null : $"head {bad}: expected slope {expected[bad]:G6} (2^{Math.Log2(expected[bad]):G4}), got {got[bad]:G6}";
-        });
+    private static GradedCase Bias(string name, int heads, int L, int S, int window) =>
+        PracticeAnswers.Tensor(
+            "5.4b",
+            name,
+            () => [heads, L, S, window],
+            "three things decide an entry: whether the key is in the future, whether it is inside the window of this query's position (not its row index), and how far it is. The slopes for a head count that is not a power of two interleave two power-of-two sets.",
+            tolerance: 1e-6);
 
     private static GradedCase Rotated(string name, int n, int d, int[] positions, int seed) =>
         Cases.Tensor(

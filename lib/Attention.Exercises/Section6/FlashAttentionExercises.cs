@@ -22,7 +22,11 @@ internal static class FlashAttentionExercises
             Title = "One online-softmax tile update",
             Points = 3,
             Notebook = "06.3",
-            Task = "state = [m, ℓ, o_0 .. o_{dv−1}] of one query row: running max m, running sum ℓ = Σ e^(s − m) and the unnormalised output o = Σ e^(s − m) v, over the keys seen so far (an empty row is [−∞, 0, 0, …]). scores: the row's next Bc scores (−∞ = a hidden key); Vtile [Bc, dv]: their values. Return the state after the tile: m' = max(m, max scores), ℓ' = e^(m − m')ℓ + Σ e^(s_j − m'), o' = e^(m − m')o + Σ e^(s_j − m') v_j. A tile that shows nothing changes nothing.",
+            Task = "state = [m, ℓ, o_0 .. o_{dv−1}] of one query row: the running max m of the scores seen so far, ℓ = Σ e^(s − m) and the unnormalised output "
+                + "o = Σ e^(s − m) v, both over the keys seen so far (an empty row is [−∞, 0, 0, …]). scores: the row's next Bc scores (−∞ = a hidden key); Vtile [Bc, dv]: "
+                + "their values. Return the state after the tile: the same three quantities over every key seen, this tile's included, without the earlier keys "
+                + "(the state is all that is left of them). A tile that shows nothing changes nothing.",
+            StoresAnswers = true,
             SameAs = [.. KvCacheExercises.Attends],
             Cases =
             [
@@ -56,72 +60,52 @@ internal static class FlashAttentionExercises
         },
     ];
 
-    // The reference update, in float64: OnlineSoftmax.Step for (m, ℓ), then the same rescale for o.
-    private static double[] Update(double[] state, float[] scores, Tensor Vtile)
-    {
-        double m = state[0], l = state[1];
-        (double mNew, double lNew) = OnlineSoftmax.Step(m, l, scores);
-        if (double.IsNegativeInfinity(mNew))
-        {
-            return (double[])state.Clone();
-        }
-
-        int dv = state.Length - 2;
-        double rescale = Math.Exp(m - mNew);
-        var next = new double[state.Length];
-        next[0] = mNew;
-        next[1] = lNew;
-        for (int e = 0; e < dv; e++)
-        {
-            next[2 + e] = state[2 + e] * rescale;
-        }
-
-        for (int j = 0; j < scores.Length; j++)
-        {
-            double p = Math.Exp(scores[j] - mNew);
-            for (int e = 0; e < dv; e++)
-            {
-                next[2 + e] += p * Vtile[j, e];
-            }
-        }
-
-        return next;
-    }
-
     private static GradedCase Tile(string name, double[] state, float[] scores, int seed) =>
-        Cases.Values(
+        PracticeAnswers.Values<double>(
+            "6.3a",
             name,
-            () => Update(state, scores, Tensor.Random(seed, [scores.Length, state.Length - 2])),
             () => [(double[])state.Clone(), (float[])scores.Clone(), Tensor.Random(seed, [scores.Length, state.Length - 2])],
-            "rescale = e^(m − m') is 0 when m = −∞ and 1 when the max did not move; when m' is still −∞ return the state as it was (e^(−∞ − (−∞)) is NaN).",
+            "the state's sums are relative to its max; when the max moves, everything summed so far must be re-expressed relative to the new one. "
+            + "Beware e^(−∞ − (−∞)): it is NaN, not 0 or 1.",
             tolerance: 1e-5);
 
-    // Tiles 1 and 2 of a 9-key row are folded in by the reference; the submission adds tile 3 and must land on softmax(s)·V.
+    // Keys 0 .. 6 of a 9-key row are folded into the state by its definition; the submission adds keys 7 and 8 and must land
+    // on the attention output softmax(s) · V of the whole row.
     private static GradedCase LastTile(string name, int seed)
     {
         float[] all = Tensor.Random(seed, [9], sigma: 2).Data;
-        (double[] before, float[] last, Tensor Vlast) Inputs()
+        double[] Before()
         {
             Tensor V = Tensor.Random(seed + 1, [9, 3]);
-            double[] state = [double.NegativeInfinity, 0, 0, 0, 0];
-            state = Update(state, all[..4], Rows(V, 0, 4));
-            state = Update(state, all[4..7], Rows(V, 4, 3));
-            return (state, all[7..], Rows(V, 7, 2));
+            double m = all[..7].Max();
+            double[] state = [m, 0, 0, 0, 0];
+            for (int j = 0; j < 7; j++)
+            {
+                double p = Math.Exp(all[j] - m);
+                state[1] += p;
+                for (int e = 0; e < 3; e++)
+                {
+                    state[2 + e] += p * V[j, e];
+                }
+            }
+
+            return state;
         }
 
         return Cases.Single(
             name,
-            () =>
-            {
-                var (before, last, Vlast) = Inputs();
-                return [before, last, Vlast];
-            },
-            "after the last tile, o' / ℓ' = Σ_j softmax(s)_j v_j over all nine keys.",
+            () => [Before(), all[7..], Rows(Tensor.Random(seed + 1, [9, 3]), 7, 2)],
+            "after the last tile, o' / ℓ' is the whole row's attention output, and m' is the row's max.",
             (output, _) =>
             {
                 if (output is not double[] got || got.Length != 5)
                 {
                     return $"expected a state of 5 numbers [m, ℓ, o_0, o_1, o_2], got {Cases.Describe(output)}";
+                }
+
+                if (got[0] != all.Max())
+                {
+                    return $"m' = {got[0]:G6}, but the row's largest score is {all.Max():G6}";
                 }
 
                 Tensor weights = Softmax.LastAxis(new Tensor(all, 1, 9));
@@ -136,7 +120,8 @@ internal static class FlashAttentionExercises
                     }
                 }
 
-                return Cases.CompareArrays(Update(Inputs().before, all[7..], Rows(V, 7, 2)), got, 1e-5);
+                double sum = all.Sum(s => Math.Exp(s - all.Max()));
+                return Math.Abs(got[1] - sum) <= 1e-5 * sum ? null : $"ℓ' = {got[1]:G6}, but Σ e^(s − m') over the row is {sum:G6}";
             });
     }
 

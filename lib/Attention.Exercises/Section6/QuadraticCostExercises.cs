@@ -10,7 +10,7 @@ internal static class QuadraticCostExercises
     public delegate long VisiblePairs(long queries, long keys, bool causal, long window);
 
     /// <summary>Exercise 6.1b: the function the student writes.</summary>
-    public delegate double FitExponent(double[] N, double[] cost);
+    public delegate double CrossoverLength(double[] N, double[] cost);
 
     public static Exercise[] All =>
     [
@@ -35,22 +35,22 @@ internal static class QuadraticCostExercises
             ],
         },
 
-        new Exercise<FitExponent>
+        new Exercise<CrossoverLength>
         {
             Id = "6.1b",
-            Title = "The exponent of a measured cost",
+            Title = "Where the quadratic part takes over",
             Points = 2,
             Notebook = "06.1",
-            Task = "Fit cost ≈ c · N^k by least squares on the points (ln N_i, ln cost_i) and return the slope k. Points may come in any order; there are at least two distinct N.",
+            Task = "A layer's cost was counted at sequence lengths N_i (any order, at least two distinct lengths). It has a part linear in N (projections, MLP) and a part "
+                + "quadratic in N (scores and weighted values), both positive and nothing else: cost_i = a·N_i + b·N_i². Return the length N at which the two parts are equal.",
             SameAs = [typeof(PowerLaw)],
+            StoresAnswers = true,
             Cases =
             [
-                Exponent("score bytes, exactly quadratic", [512, 1024, 2048, 4096], N => 4 * N * N),
-                Exponent("projection FLOPs, exactly linear", [512, 1024, 2048, 4096], N => 1.5e6 * N),
-                Exponent("projections + scores at short lengths: between 1 and 2", [16, 32, 64, 128], N => (768 * N) + (N * N)),
-                Exponent("the same law at long lengths: close to 2", [8192, 16384, 32768, 65536], N => (768 * N) + (N * N)),
-                Exponent("timings in any order, with noise", [4096, 512, 2048, 1024], N => 3e-9 * N * N * (1 + (0.05 * Math.Sin(N)))),
-                Exponent("two points", [1000, 3000], N => 7 * Math.Pow(N, 1.5)),
+                Crossover("GPT-2 small layer FLOPs per token pair: 24·768·N + 4·N²", [512, 1024, 2048, 4096], N => (24 * 768 * N) + (4 * N * N)),
+                Crossover("two lengths are enough", [100, 300], N => (5 * N) + (0.5 * N * N)),
+                Crossover("lengths in any order, far past the crossover", [65536, 8192, 32768, 16384], N => (1000 * N) + (2 * N * N)),
+                Crossover("long before the crossover: the quadratic part is tiny", [16, 8, 32, 64], N => (1e6 * N) + (3 * N * N)),
             ],
         },
     ];
@@ -65,11 +65,11 @@ internal static class QuadraticCostExercises
                 : "without a mask every query scores every key.",
             tolerance: 0);
 
-    private static GradedCase Exponent(string name, double[] N, Func<double, double> cost) =>
-        Cases.Value(
+    private static GradedCase Crossover(string name, double[] N, Func<double, double> cost) =>
+        PracticeAnswers.Value<double>(
+            "6.1b",
             name,
-            () => PowerLaw.FitExponent(N, N.Select(cost).ToArray()),
             () => [N.ToArray(), N.Select(cost).ToArray()],
-            "x = ln N, y = ln cost; slope = Σ(x − x̄)(y − ȳ) / Σ(x − x̄)². Fitting on N and cost themselves (not their logs) gives the wrong slope.",
+            "there are two unknowns, and the model is linear in both: find coordinates in which the points lie on a straight line. A log-log slope answers a different question.",
             tolerance: 1e-6);
 }

@@ -3,32 +3,40 @@ using Course.Grading;
 
 namespace Attention.Exercises;
 
-/// <summary>Notebook 6.4: a local pattern with global tokens, and how far information travels through layers of a pattern.</summary>
+/// <summary>Notebook 6.4: the tiles a block-sparse kernel computes for a window with sinks, and how far information travels through layers of a pattern.</summary>
 internal static class SparseAttentionExercises
 {
     /// <summary>Exercise 6.4a: the function the student writes.</summary>
-    public delegate Tensor LocalGlobalMask(int n, int window, int[] globals);
+    public delegate long TilesComputed(int n, int window, int sinks, int blockRows, int blockCols);
 
     /// <summary>Exercise 6.4b: the function the student writes.</summary>
     public delegate Tensor Reach(Tensor mask, int layers);
 
     public static Exercise[] All =>
     [
-        new Exercise<LocalGlobalMask>
+        new Exercise<TilesComputed>
         {
             Id = "6.4a",
-            Title = "A sliding window with global tokens",
+            Title = "The tiles a block-sparse kernel computes",
             Points = 2,
             Notebook = "06.4",
-            Task = "[n, n] of 1 where query i may attend to key j in a causal decoder, 0 elsewhere: i sees its window of W keys i − W + 1 .. i (its own included), every global key j ≤ i, and a global query sees every key j ≤ i. Nothing in the future.",
+            Task = "A causal decoder of n tokens attends through a sliding window of `window` keys (the query's own included) plus the first `sinks` tokens, which every "
+                + "later query sees (StreamingLLM's attention sinks). A tiled kernel splits the n × n scores into tiles of blockRows queries × blockCols keys (the last "
+                + "row and column of tiles may be smaller) and computes a tile only if at least one of its (query, key) pairs is visible. How many tiles does it compute? "
+                + "Sizes must be positive (sinks may be 0), else an ArgumentException.",
             SameAs = [typeof(Mask), typeof(SparseAttention)],
+            StoresAnswers = true,
             Cases =
             [
-                Pattern("a plain window: W = 3, no globals", n: 8, window: 3, globals: []),
-                Pattern("an attention sink: token 0 is global", n: 10, window: 3, globals: [0]),
-                Pattern("two globals, one in the middle", n: 12, window: 2, globals: [0, 5]),
-                Pattern("window 1 and a global: the diagonal plus a column", n: 7, window: 1, globals: [2]),
-                Pattern("a window longer than the sequence is causal", n: 6, window: 10, globals: [3]),
+                Tiles("causal only (window ≥ n): the lower triangle of 4 × 4 tiles", 16, 16, 0, 4, 4),
+                Tiles("a window of 256 over 4096 tokens, 64 × 64 tiles", 4096, 256, 0, 64, 64),
+                Tiles("the same with 4 sink tokens", 4096, 256, 4, 64, 64),
+                Tiles("tall tiles 128 × 32, window 100, 1 sink, n = 1000 (partial tiles at the edge)", 1000, 100, 1, 128, 32),
+                Tiles("window 1: only the diagonal", 10, 1, 0, 3, 3),
+                Cases.Throws<ArgumentException>(
+                    "a window of 0 is rejected",
+                    () => [8, 0, 0, 2, 2],
+                    "a query always sees itself."),
             ],
         },
 
@@ -40,6 +48,7 @@ internal static class SparseAttentionExercises
             Notebook = "06.4",
             Task = "mask [n, n] (1 = query i attends to key j) is every layer's pattern. The residual stream carries each position's own state forward, so after one layer position i holds information from j when mask[i, j] = 1 or j = i. Return [n, n] of 1 where information from position j can reach position i after `layers` layers, else 0.",
             SameAs = [typeof(Mask), typeof(SparseAttention)],
+            StoresAnswers = true,
             Cases =
             [
                 ReachCase("a window of 3, one layer: the mask and the diagonal", Sliding(10, 3), layers: 1),
@@ -51,63 +60,20 @@ internal static class SparseAttentionExercises
         },
     ];
 
-    private static GradedCase Pattern(string name, int n, int window, int[] globals) =>
-        Cases.Tensor(
+    private static GradedCase Tiles(string name, int n, int window, int sinks, int blockRows, int blockCols) =>
+        PracticeAnswers.Value<long>(
+            "6.4a",
             name,
-            () => ToTensor(SparseAttention.GlobalTokens(n, n, globals, Mask.SlidingWindow(n, n, window)).And(Mask.Causal(n, n))),
-            () => [n, window, globals.Clone()],
-            "visible = (j ≤ i) and (i − j < W, or j is global, or i is global).",
+            () => [n, window, sinks, blockRows, blockCols],
+            "a tile is computed when ANY pair in it is visible: for a tile, ask which of its pairs comes closest to being visible, for each of the two ways a key can be visible.",
             tolerance: 0);
 
     private static GradedCase ReachCase(string name, Mask pattern, int layers) =>
-        Cases.Tensor(
+        PracticeAnswers.Tensor(
+            "6.4b",
             name,
-            () =>
-            {
-                int n = pattern.Queries;
-                bool[,] step = new bool[n, n], reach = new bool[n, n];
-                for (int i = 0; i < n; i++)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        step[i, j] = reach[i, j] = pattern[i, j] || i == j;
-                    }
-                }
-
-                // reach_l(i, j) = OR_k step(i, k) AND reach_{l−1}(k, j): one more layer reads what its keys already held.
-                for (int l = 1; l < layers; l++)
-                {
-                    var next = new bool[n, n];
-                    for (int i = 0; i < n; i++)
-                    {
-                        for (int k = 0; k < n; k++)
-                        {
-                            if (step[i, k])
-                            {
-                                for (int j = 0; j < n; j++)
-                                {
-                                    next[i, j] |= reach[k, j];
-                                }
-                            }
-                        }
-                    }
-
-                    reach = next;
-                }
-
-                var t = new Tensor(n, n);
-                for (int i = 0; i < n; i++)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        t[i, j] = reach[i, j] ? 1 : 0;
-                    }
-                }
-
-                return t;
-            },
             () => [ToTensor(pattern), layers],
-            "add the diagonal (the residual), then compose layers: reach after l layers = step ∘ reach after l − 1 (a boolean matrix product).",
+            "one layer moves information one hop along the pattern, and the residual stream lets a position keep what it had: compose hops, do not just look further along one.",
             tolerance: 0);
 
     private static Mask Sliding(int n, int window) => Mask.SlidingWindow(n, n, window);
