@@ -166,6 +166,23 @@ public class CommonMistakeTests
                 return pooled;
             }
             """, [false, false, true, true] },
+        // A same-token head that reads the token only: its own key ties with every earlier copy, so it reads itself.
+        { "4.5d", """
+            Tensor PackedMqa(int[] tokens, int vocab, int dK)
+            {
+                int n = tokens.Length;
+                var t = new Tensor(3, n, dK);
+                float gain = 10 * MathF.Sqrt(dK), tokenGain = vocab > 1 ? gain / (1 - MathF.Cos(2 * MathF.PI / vocab)) : gain;
+                for (int j = 0; j < n; j++)
+                {
+                    float theta = 2 * MathF.PI * tokens[j] / vocab;
+                    (t[0, j, 0], t[0, j, 1], t[0, j, 2], t[0, j, 3]) = (j, j * j, MathF.Cos(theta), MathF.Sin(theta));
+                    (t[1, j, 0], t[1, j, 1]) = (gain * 2 * (j - 1), -gain);
+                    (t[2, j, 2], t[2, j, 3]) = (tokenGain * MathF.Cos(theta), tokenGain * MathF.Sin(theta));
+                }
+                return t;
+            }
+            """, [false, false, false, false, false] },
         // Causal only: tokens see the end of the previous document.
         { "5.1a", """
             Tensor PackedCausalMask(int[] documentLengths, int queries)
@@ -236,6 +253,83 @@ public class CommonMistakeTests
                 return O;
             }
             """, [false, false, false, false, false] },
+        // Softmax over an all-masked row: −∞ − (−∞) is NaN where a padding query sees nothing.
+        { "5.1b", """
+            Tensor MaskedWeights(Tensor scores, int[] lengths)
+            {
+                int B = scores.Dim(0), n = scores.Dim(1);
+                var w = new Tensor(B, n, n);
+                for (int b = 0; b < B; b++)
+                    for (int i = 0; i < n; i++)
+                    {
+                        Span<float> row = w.Row(b, i);
+                        for (int j = 0; j < n; j++) row[j] = j <= i && j >= n - lengths[b] ? scores[b, i, j] : float.NegativeInfinity;
+                        TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                        TensorPrimitives.Exp(row, row);
+                        TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
+                    }
+                return w;
+            }
+            """, [true, false, false, false] },
+        // The new tokens see each other without a causal mask: right only for one new token.
+        { "5.2a", """
+            Tensor DecodeStep(Tensor Kcache, Tensor Vcache, Tensor q, Tensor k, Tensor v)
+            {
+                int B = q.Dim(0), H = q.Dim(1), T = q.Dim(2), d = q.Dim(3), S = Kcache.Dim(2);
+                var O = new Tensor(B, H, T, v.Dim(3));
+                var w = new float[S + T];
+                for (int b = 0; b < B; b++)
+                    for (int h = 0; h < H; h++)
+                        for (int t = 0; t < T; t++)
+                        {
+                            for (int j = 0; j < S + T; j++)
+                                w[j] = TensorPrimitives.Dot(q.Row(b, h, t), j < S ? Kcache.Row(b, h, j) : k.Row(b, h, j - S)) / MathF.Sqrt(d);
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            for (int j = 0; j < S + T; j++)
+                                TensorPrimitives.MultiplyAdd(j < S ? Vcache.Row(b, h, j) : v.Row(b, h, j - S), w[j], O.Row(b, h, t), O.Row(b, h, t));
+                        }
+                return O;
+            }
+            """, [true, true, false, false] },
+        // Rotate-half pairs (i, i + d/2), as GPT-NeoX does, where the exercise asks for interleaved pairs: still relative.
+        { "5.4a", """
+            Tensor Rotate(Tensor x, int[] positions)
+            {
+                int n = x.Dim(0), d = x.Dim(1);
+                var y = new Tensor(n, d);
+                for (int r = 0; r < n; r++)
+                    for (int i = 0; i < d / 2; i++)
+                    {
+                        double angle = positions[r] * Math.Pow(10000, -2.0 * i / d);
+                        float a = x[r, i], b = x[r, i + (d / 2)], c = (float)Math.Cos(angle), s = (float)Math.Sin(angle);
+                        y[r, i] = (a * c) - (b * s);
+                        y[r, i + (d / 2)] = (a * s) + (b * c);
+                    }
+                return y;
+            }
+            """, [false, false, false, true] },
+        // Padding attended like memory: right only where a memory has no padding.
+        { "5.5a", """
+            Tensor CrossAttend(Tensor Q, Tensor Kmem, Tensor Vmem, int[] memoryLengths)
+            {
+                int B = Q.Dim(0), H = Q.Dim(1), Lq = Q.Dim(2), d = Q.Dim(3), Lm = Kmem.Dim(2);
+                var O = new Tensor(B, H, Lq, Vmem.Dim(3));
+                var w = new float[Lm];
+                for (int b = 0; b < B; b++)
+                    for (int h = 0; h < H; h++)
+                        for (int i = 0; i < Lq; i++)
+                        {
+                            for (int j = 0; j < Lm; j++) w[j] = TensorPrimitives.Dot(Q.Row(b, h, i), Kmem.Row(b, h, j)) / MathF.Sqrt(d);
+                            TensorPrimitives.Subtract(w, TensorPrimitives.Max(w), w);
+                            TensorPrimitives.Exp(w, w);
+                            TensorPrimitives.Divide(w, TensorPrimitives.Sum(w), w);
+                            for (int j = 0; j < Lm; j++) TensorPrimitives.MultiplyAdd(Vmem.Row(b, h, j), w[j], O.Row(b, h, i), O.Row(b, h, i));
+                        }
+                return O;
+            }
+            """, [false, true, false] },
         // Step s reads promptTokens + s − 1 tokens: the new token's own K and V forgotten.
         { "5.3a", """
             long GenerationKvReads(int layers, int kvHeads, int headDim, int bytesPerValue, long promptTokens, long newTokens, long window)

@@ -54,6 +54,14 @@ public partial class ReleaseTests
             Assert.True(Holds(typeof(ReferenceAnswers).Assembly.Location, line), $"the search misses \"{line}\" in Course.Solutions.dll");
         }
 
+        // Nor the hidden cases: neither the generator of their arguments nor the code that judges them ships, in any file.
+        string[] releaseFiles = [.. Directory.EnumerateFiles(release, "*", SearchOption.AllDirectories)];
+        foreach (Type hidden in (Type[])[typeof(HiddenArguments), typeof(Course.Grader.HiddenCases)])
+        {
+            Assert.DoesNotContain(releaseFiles, f => Holds(f, hidden.Name));
+            Assert.True(Holds(hidden.Assembly.Location, hidden.Name), $"the search misses {hidden.Name} in {hidden.Assembly.Location}");
+        }
+
         Directory.Delete(Path.GetDirectoryName(release)!, recursive: true);
     }
 
