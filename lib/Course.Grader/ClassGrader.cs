@@ -60,18 +60,18 @@ public static class ClassGrader
                 catch (Exception e)
                 {
                     // The last boundary: whatever failed, this student still gets a row per exercise and the class goes on.
-                    results[k] = GraderErrorResult(folders[k], e);
+                    results[k] = GraderErrorResult(folders[k], e, options.Graded);
                 }
             });
         return results;
     }
 
     /// <summary>A result for a student whose grading failed as a whole: every exercise <see cref="GradeStatus.GraderError"/>, 0 points.</summary>
-    public static StudentResult GraderErrorResult(string folder, Exception e)
+    public static StudentResult GraderErrorResult(string folder, Exception e, Assignment? assignment = null)
     {
         string student = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));
         string why = $"the grader failed while grading this submission ({e.GetType().Name}: {e.Message}); the instructor has been told.";
-        return new StudentResult(student, [.. Exercises.All.Select(x => new ExerciseGrade(student, x.Id, 0, x.Points, GradeStatus.GraderError, why))], TimeSpan.Zero, [why]);
+        return new StudentResult(student, [.. (assignment?.Exercises ?? Exercises.All).Select(x => new ExerciseGrade(student, x.Id, 0, x.Points, GradeStatus.GraderError, why))], TimeSpan.Zero, [why]);
     }
 
     /// <summary>Grades one student folder: one grade per exercise of the catalog.</summary>
@@ -100,7 +100,8 @@ public static class ClassGrader
             var grades = new Dictionary<string, ExerciseGrade>();
             var cellNotes = new Dictionary<string, IReadOnlyList<string>>();
             var tasks = new List<WorkerTask>();
-            foreach (Exercise exercise in Exercises.All)
+            IReadOnlyList<Exercise> graded = options.Graded.Exercises;
+            foreach (Exercise exercise in graded)
             {
                 try
                 {
@@ -182,7 +183,7 @@ public static class ClassGrader
                 }
             }
 
-            return new StudentResult(student, [.. Exercises.All.Select(e => grades[e.Id])], clock.Elapsed, notes);
+            return new StudentResult(student, [.. graded.Select(e => grades[e.Id])], clock.Elapsed, notes);
         }
         finally
         {

@@ -62,11 +62,14 @@ public static class GradeReports
     /// </summary>
     public static string LmsCsv(IEnumerable<StudentResult> results)
     {
-        var csv = new StringBuilder("student," + string.Join(',', Exercises.All.Select(e => $"{e.Id} ({ExerciseReport.Format(e.Points)})")) + $",total ({ExerciseReport.Format(Exercises.All.Sum(e => e.Points))})\n");
-        foreach (StudentResult r in results)
+        // The columns are the graded exercises (an assignment's, or the whole course's): every student has the same ones.
+        StudentResult[] rows = [.. results];
+        Exercise[] graded = rows.Length == 0 ? [.. Exercises.All] : [.. rows[0].Grades.Select(g => Exercises.Get(g.ExerciseId))];
+        var csv = new StringBuilder("student," + string.Join(',', graded.Select(e => $"{e.Id} ({ExerciseReport.Format(e.Points)})")) + $",total ({ExerciseReport.Format(graded.Sum(e => e.Points))})\n");
+        foreach (StudentResult r in rows)
         {
             csv.Append(Csv(r.Student));
-            foreach (Exercise e in Exercises.All)
+            foreach (Exercise e in graded)
             {
                 csv.Append(',').Append(ExerciseReport.Format(r.Grades.Single(g => g.ExerciseId == e.Id).Points));
             }

@@ -32,20 +32,44 @@ public static class GradescopePackage
         set -u
         root="${AUTOGRADER_ROOT:-/autograder}"
         mkdir -p "$root/results"
-        exec dotnet "$root/source/grader/Course.Grader.dll" grade-one "$root/submission" "$root/results/results.json"
+        assignment=()
+        [ -f "$root/source/assignment.json" ] && assignment=(--assignment "$root/source/assignment.json")
+        exec dotnet "$root/source/grader/Course.Grader.dll" grade-one "$root/submission" "$root/results/results.json" "${assignment[@]}"
 
         """;
 
-    /// <summary>Builds the package of the grader project at <paramref name="graderProject"/> into <paramref name="target"/>; returns the zip's path.</summary>
-    public static string Build(string graderProject, string target)
+    /// <summary>
+    /// Builds the package of the grader project at <paramref name="graderProject"/> into <paramref name="target"/> (which then
+    /// holds only autograder.zip); returns the zip's path. With <paramref name="assignmentFile"/>, the package grades that
+    /// assignment's exercises only.
+    /// </summary>
+    public static string Build(string graderProject, string target, string? assignmentFile = null)
     {
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);
         }
 
-        string source = Path.Combine(target, "source");
-        Directory.CreateDirectory(source);
+        Directory.CreateDirectory(target);
+        // Staged outside the target, so nothing but the zip is left there.
+        string source = Directory.CreateTempSubdirectory("course-gradescope-").FullName;
+        try
+        {
+            return Package(graderProject, target, source, assignmentFile);
+        }
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+        }
+    }
+
+    private static string Package(string graderProject, string target, string source, string? assignmentFile)
+    {
+        if (assignmentFile is not null)
+        {
+            File.Copy(assignmentFile, Path.Combine(source, "assignment.json"));
+        }
+
         var publish = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in new[] { "publish", graderProject, "-c", "Release", "-o", Path.Combine(source, "grader"), "--nologo", "-v", "q" })
         {

@@ -11,9 +11,13 @@ namespace Course.Grader;
 /// every grading run draws new ones (the reports record it, and <c>--seed</c> repeats a run).</param>
 /// <param name="EnforceApiRules">Refuse cells that use forbidden APIs before they run. Always on for grading; the tests turn it
 /// off to show that the worker's containment holds on its own.</param>
+/// <param name="Assignment">The exercises graded (an assignment file); null grades the whole course.</param>
 public sealed record GradingOptions(TimeSpan Timeout, long MemoryBytes, int Parallelism, TimeSpan CompileTimeout, TimeSpan StartupTimeout,
-    int HiddenSeed, bool AllowLibrary = false, bool EnforceApiRules = true)
+    int HiddenSeed, bool AllowLibrary = false, bool EnforceApiRules = true, Course.Grading.Assignment? Assignment = null)
 {
+    /// <summary>The assignment graded: the file's, or the whole course.</summary>
+    public Course.Grading.Assignment Graded => Assignment ?? Course.Grading.Assignment.WholeCourse(Attention.Exercises.Exercises.All);
+
     /// <summary>10 s per exercise, 512 MiB heap, one student per core.</summary>
     public static GradingOptions Default { get; } = new(
         TimeSpan.FromSeconds(10), 512L << 20, Environment.ProcessorCount, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60),

@@ -6,36 +6,63 @@ using Course.Grader;
 using Course.Grading;
 
 // Course.Grader: grade a class of notebook submissions.
-//   grade <submissions> [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--seed N] [--allow-library] [--no-api-rules]
-//   grade-one <submission> <results.json>   one student (Gradescope's run_autograder calls this)
-//   bench <copies> [--out DIR]     grade <copies> generated complete submissions and report the time
-//   gradescope <DIR>               (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
+//   grade <submissions> [--assignment FILE] [--out DIR] [--timeout SECONDS] [--memory MB] [--parallel N] [--seed N] [--allow-library] [--no-api-rules]
+//   grade-one <submission> <results.json> [--assignment FILE]   one student (Gradescope's run_autograder calls this)
+//   bench <copies> [--assignment FILE] [--out DIR]     grade <copies> generated complete submissions and report the time
+//   gradescope <DIR> [--assignment FILE]   (from the repo root) build the Gradescope autograder package, DIR/autograder.zip
+
+// An assignment file limits every grade, total and report to its exercises; without one the whole course is graded.
+Assignment? assignment = null;
+string? assignmentFile = null;
+int assignmentFlag = Array.IndexOf(args, "--assignment");
+if (assignmentFlag >= 0)
+{
+    if (assignmentFlag + 1 >= args.Length)
+    {
+        Console.Error.WriteLine("--assignment needs a file, e.g. --assignment assignments/week5.json");
+        return 2;
+    }
+
+    try
+    {
+        assignmentFile = Path.GetFullPath(args[assignmentFlag + 1]);
+        assignment = Assignment.Load(assignmentFile, Exercises.All);
+    }
+    catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    args = [.. args[..assignmentFlag], .. args[(assignmentFlag + 2)..]];
+}
 
 if (args.Length == 2 && args[0] == "gradescope")
 {
-    string zip = GradescopePackage.Build(Path.GetFullPath("lib/Course.Grader/Course.Grader.csproj"), Path.GetFullPath(args[1]));
-    Console.WriteLine($"Gradescope autograder: {zip} (upload it as the assignment's autograder)");
+    string zip = GradescopePackage.Build(Path.GetFullPath("lib/Course.Grader/Course.Grader.csproj"), Path.GetFullPath(args[1]), assignmentFile);
+    Console.WriteLine($"Gradescope autograder: {zip} (upload it as the assignment's autograder; it grades {(assignment ?? Assignment.WholeCourse(Exercises.All)).Name})");
     return 0;
 }
 
 if (args.Length == 3 && args[0] == "grade-one")
 {
     string folder = Path.GetFullPath(args[1]);
+    GradingOptions gradeOne = GradingOptions.Default with { Assignment = assignment };
     Console.WriteLine($"containment: {Sandbox.Description}");
-    Console.WriteLine($"hidden cases: seed {GradingOptions.Default.HiddenSeed}");
+    Console.WriteLine($"hidden cases: seed {gradeOne.HiddenSeed}");
     StudentResult one;
     try
     {
-        one = await ClassGrader.GradeStudentAsync(folder, GradingOptions.Default, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
+        one = await ClassGrader.GradeStudentAsync(folder, gradeOne, [folder, Path.GetDirectoryName(Path.GetFullPath(args[2]))!]);
     }
     catch (Exception e)
     {
-        one = ClassGrader.GraderErrorResult(folder, e);
+        one = ClassGrader.GraderErrorResult(folder, e, gradeOne.Graded);
     }
 
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[2]))!);
     File.WriteAllText(args[2], GradeReports.GradescopeJson(one));
-    Console.WriteLine($"{ExerciseReport.Format(one.Score)} / {ExerciseReport.Format(Exercises.All.Sum(e => e.Points))} points; results in {args[2]}");
+    Console.WriteLine($"{ExerciseReport.Format(one.Score)} / {ExerciseReport.Format(gradeOne.Graded.Points)} points ({gradeOne.Graded.Name}); results in {args[2]}");
     return 0;
 }
 
@@ -48,7 +75,7 @@ if (args.Length < 2 || args[0] is not ("grade" or "bench"))
     return 2;
 }
 
-GradingOptions options = GradingOptions.Default;
+GradingOptions options = GradingOptions.Default with { Assignment = assignment };
 string? output = null;
 if (args.Contains("--allow-library"))
 {
@@ -113,9 +140,11 @@ IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(submiss
 clock.Stop();
 GradeReports.Write(output, results);
 // The run's hidden-case seed beside its gradebook, so any grade can be reproduced.
-File.WriteAllText(Path.Combine(output, "grading-run.txt"), $"hidden-seed: {options.HiddenSeed}\ncontainment: {Sandbox.Description}\n");
-double max = Exercises.All.Sum(e => e.Points);
-Console.WriteLine($"graded {results.Count} students × {Exercises.All.Count} exercises in {clock.Elapsed.TotalSeconds:0.0} s " +
+File.WriteAllText(Path.Combine(output, "grading-run.txt"),
+    $"assignment: {options.Graded.Name} ({string.Join(", ", options.Graded.Exercises.Select(e => e.Id))}; {ExerciseReport.Format(options.Graded.Points)} points)\n" +
+    $"hidden-seed: {options.HiddenSeed}\ncontainment: {Sandbox.Description}\n");
+double max = options.Graded.Points;
+Console.WriteLine($"graded {results.Count} students × {options.Graded.Exercises.Count} exercises ({options.Graded.Name}) in {clock.Elapsed.TotalSeconds:0.0} s " +
     $"({options.Parallelism} at a time); gradebook: {Path.Combine(output, "gradebook.csv")}");
 using (var self = Process.GetCurrentProcess())
 {

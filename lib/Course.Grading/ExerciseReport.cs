@@ -87,9 +87,27 @@ public sealed class ExerciseReport
         }
 
         text.AppendLine($"{header} — {Format(Score)}/{Format(MaxScore)} points ({PassedCount}/{Cases.Count} cases)");
+        // Each failed case says what went wrong; a hint shared by several failed cases is printed once, after them.
+        var hints = new List<string>();
         foreach (CaseResult c in Cases)
         {
-            text.AppendLine(c.Passed ? $"✓ {c.Name}" : $"✗ {c.Name}: {c.Message}");
+            if (c.Passed)
+            {
+                text.AppendLine($"✓ {c.Name}");
+                continue;
+            }
+
+            int at = c.Message.IndexOf(" Hint: ", StringComparison.Ordinal);
+            text.AppendLine($"✗ {c.Name}: {(at < 0 ? c.Message : c.Message[..at].TrimEnd('.') + ".")}");
+            if (at >= 0 && c.Message[(at + 7)..] is var hint && !hints.Contains(hint))
+            {
+                hints.Add(hint);
+            }
+        }
+
+        foreach (string hint in hints)
+        {
+            text.AppendLine($"  Hint: {hint}");
         }
 
         return text.ToString();

@@ -140,6 +140,25 @@ public class ExerciseTests
     }
 
     [Fact]
+    public void A_hint_shared_by_failed_cases_is_printed_once_after_them()
+    {
+        Exercise exercise = Exercises.Get("4.2a");
+        var report = new ExerciseReport(exercise,
+        [
+            new CaseResult("a", false, "expected 1, got 2. Hint: look at the scale."),
+            new CaseResult("b", false, "expected 3, got 4. Hint: look at the scale."),
+            CaseResult.Pass("c"),
+            new CaseResult("d", false, "rows sum to 2. Hint: normalise each row."),
+        ]);
+        string text = report.ToText();
+
+        Assert.Contains("✗ a: expected 1, got 2.\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(1, text.Split("Hint: look at the scale.").Length - 1);
+        Assert.Equal(1, text.Split("Hint: normalise each row.").Length - 1);
+        Assert.True(text.IndexOf("Hint:", StringComparison.Ordinal) > text.IndexOf("✗ d", StringComparison.Ordinal), text);
+    }
+
+    [Fact]
     public void The_packed_key_exercise_is_judged_by_what_the_heads_do()
     {
         Exercise packed = Exercises.Get("4.5d");

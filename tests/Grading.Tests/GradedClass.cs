@@ -17,6 +17,13 @@ public static class GradedClass
     public static string? SubmissionsVariable =>
         Environment.GetEnvironmentVariable("COURSE_SUBMISSIONS") is { Length: > 0 } s ? Path.GetFullPath(s) : null;
 
+    /// <summary>The assignment file given by COURSE_ASSIGNMENT when grading COURSE_SUBMISSIONS; null grades the whole course.</summary>
+    public static Assignment? AssignmentVariable =>
+        !IsSampleClass && Environment.GetEnvironmentVariable("COURSE_ASSIGNMENT") is { Length: > 0 } a ? Assignment.Load(Path.GetFullPath(a), Exercises.All) : null;
+
+    /// <summary>The exercises graded: the assignment's, or every exercise.</summary>
+    public static IReadOnlyList<Exercise> GradedExercises => AssignmentVariable?.Exercises ?? Exercises.All;
+
     /// <summary>True when grading the shipped sample class.</summary>
     public static bool IsSampleClass => SubmissionsVariable is null;
 
@@ -64,7 +71,7 @@ public static class GradedClass
     private static async Task<IReadOnlyList<StudentResult>> GradeAsync()
     {
         EnsureGenerated();
-        IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(Submissions, Options, Output);
+        IReadOnlyList<StudentResult> results = await ClassGrader.GradeClassAsync(Submissions, Options with { Assignment = AssignmentVariable }, Output);
         GradeReports.Write(Output, results);
         return results;
     }

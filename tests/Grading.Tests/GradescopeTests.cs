@@ -8,8 +8,9 @@ using Course.Solutions;
 namespace Grading.Tests;
 
 /// <summary>
-/// The Gradescope package, built by the same code as <c>Course.Grader gradescope DIR</c>, unpacked into a simulated
-/// /autograder layout (a temporary folder as AUTOGRADER_ROOT) and run on sample students by its own run_autograder.
+/// The Gradescope package, built by the same code as <c>Course.Grader gradescope DIR --assignment FILE</c>, unpacked into a
+/// simulated /autograder layout (a temporary folder as AUTOGRADER_ROOT) and run on sample students by its own run_autograder:
+/// the results cover exactly the assignment's exercises, out of its points.
 /// </summary>
 public class GradescopeTests
 {
@@ -17,16 +18,21 @@ public class GradescopeTests
     public async Task The_package_grades_one_submission_into_results_json_in_the_autograder_layout()
     {
         string root = Directory.CreateTempSubdirectory("course-gradescope-").FullName;
-        string zip = GradescopePackage.Build(Path.Combine(RepositoryRoot(), "lib", "Course.Grader", "Course.Grader.csproj"), Path.Combine(root, "package"));
+        string assignmentFile = Path.Combine(RepositoryRoot(), "assignments", "week5-decoding.json");
+        Assignment assignment = Assignment.Load(assignmentFile, Exercises.All);
+        string zip = GradescopePackage.Build(Path.Combine(RepositoryRoot(), "lib", "Course.Grader", "Course.Grader.csproj"), Path.Combine(root, "package"), assignmentFile);
+        Assert.Equal(["autograder.zip"], Directory.EnumerateFileSystemEntries(Path.Combine(root, "package")).Select(Path.GetFileName));
         using (ZipArchive archive = ZipFile.OpenRead(zip))
         {
             Assert.Contains(archive.Entries, e => e.FullName == "setup.sh");
             Assert.Contains(archive.Entries, e => e.FullName == "run_autograder");
+            Assert.Contains(archive.Entries, e => e.FullName == "assignment.json");
             Assert.Contains(archive.Entries, e => e.Name == "Course.Solutions.dll");   // it judges the hidden cases
         }
 
-        double full = Exercises.All.Sum(e => e.Points);
-        var partial = Exercises.All.Take(3).Select(e => e.Id).ToHashSet();
+        // A student who answered everything gets the assignment's points; one who answered only 5.1 gets 5.1's.
+        double full = assignment.Points;
+        var partial = Exercises.All.Where(e => e.Notebook == "05.1").Select(e => e.Id).ToHashSet();
         double partialPoints = Exercises.All.Where(e => partial.Contains(e.Id)).Sum(e => e.Points);
         foreach (var (name, answer, expected) in new (string, Func<Exercise, string?>, double)[]
                  {
@@ -48,7 +54,8 @@ public class GradescopeTests
 
             using JsonDocument results = JsonDocument.Parse(File.ReadAllText(Path.Combine(autograder, "results", "results.json")));
             Assert.Equal(expected, results.RootElement.GetProperty("score").GetDouble());
-            Assert.Equal(Exercises.All.Count, results.RootElement.GetProperty("tests").GetArrayLength());
+            Assert.Equal(assignment.Exercises.Select(e => e.Id), results.RootElement.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("name").GetString()!.Split(' ')[0]));
+            Assert.Equal(full, results.RootElement.GetProperty("tests").EnumerateArray().Sum(t => t.GetProperty("max_score").GetDouble()));
         }
 
         Directory.Delete(root, recursive: true);
