@@ -15,11 +15,11 @@ public static class GradedClass
 
     /// <summary>The folder given by COURSE_SUBMISSIONS, or null to grade the sample class.</summary>
     public static string? SubmissionsVariable =>
-        Environment.GetEnvironmentVariable("COURSE_SUBMISSIONS") is { Length: > 0 } s ? Path.GetFullPath(s) : null;
+        Environment.GetEnvironmentVariable("COURSE_SUBMISSIONS") is { Length: > 0 } s ? FromRepository(s) : null;
 
     /// <summary>The assignment file given by COURSE_ASSIGNMENT when grading COURSE_SUBMISSIONS; null grades the whole course.</summary>
     public static Assignment? AssignmentVariable =>
-        !IsSampleClass && Environment.GetEnvironmentVariable("COURSE_ASSIGNMENT") is { Length: > 0 } a ? Assignment.Load(Path.GetFullPath(a), Exercises.All) : null;
+        !IsSampleClass && Environment.GetEnvironmentVariable("COURSE_ASSIGNMENT") is { Length: > 0 } a ? Assignment.Load(FromRepository(a), Exercises.All) : null;
 
     /// <summary>The exercises graded: the assignment's, or every exercise.</summary>
     public static IReadOnlyList<Exercise> GradedExercises => AssignmentVariable?.Exercises ?? Exercises.All;
@@ -33,7 +33,7 @@ public static class GradedClass
     /// <summary>Where the gradebook, feedback and results.json are written.</summary>
     public static string Output =>
         Environment.GetEnvironmentVariable("COURSE_GRADING_OUTPUT") is { Length: > 0 } o
-            ? Path.GetFullPath(o)
+            ? FromRepository(o)
             : Path.Combine(RepositoryRoot(), "artifacts", "grading", IsSampleClass ? "SampleClass" : Path.GetFileName(Path.TrimEndingDirectorySeparator(Submissions)));
 
     /// <summary>Limits for the tests: short enough to keep the suite quick, generous for a loaded 2-core machine.</summary>
@@ -75,6 +75,9 @@ public static class GradedClass
         GradeReports.Write(Output, results);
         return results;
     }
+
+    // dotnet test runs in the test's bin folder: a relative path in a variable means one from the repository root.
+    private static string FromRepository(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(RepositoryRoot(), path));
 
     internal static string RepositoryRoot()
     {
