@@ -13,6 +13,7 @@ public static class StudentRelease
     public static IReadOnlyList<string> Parts { get; } =
     [
         "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Notebooks.slnf", "data",
+        "lib/Course.Runner", "lib/Course.Site", "tools/site-assets",
         "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", ".config", ".vscode/extensions.json",
         ".devcontainer", "LICENSE",
     ];
@@ -21,7 +22,7 @@ public static class StudentRelease
     public static IReadOnlyList<string> Projects { get; } =
         [
             "lib/Attention/Attention.csproj", "lib/Course.Grading/Course.Grading.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj",
-            "lib/Attention.Models/Attention.Models.csproj",
+            "lib/Attention.Models/Attention.Models.csproj", "lib/Course.Site/Course.Site.csproj", "lib/Course.Runner/Course.Runner.csproj",
         ];
 
     /// <summary>Writes the release of the repository at <paramref name="root"/> into <paramref name="target"/> (emptied first).</summary>
@@ -60,18 +61,57 @@ public static class StudentRelease
             Dotnet(target, "sln", "Course.sln", "add", project);
         }
 
-        File.WriteAllText(Path.Combine(target, "README.md"), """
-            # Attention Math in C# — student release
-
-            Open this folder in VS Code with the Polyglot Notebooks extension, open a notebook in `notebooks/` and press
-            Run All: its first cell builds the course library (`dotnet build lib/Notebooks.slnf -c Debug`) when needed.
-            Each exercise has a stub cell to replace and a check cell that runs the same cases the grader runs.
-            Reference answers are not part of this release.
-
-            Code: MIT (`LICENSE`); the notebooks' prose: CC BY 4.0.
-
-            """);
+        File.WriteAllText(Path.Combine(target, "README.md"), Readme);
     }
+
+    /// <summary>The release's README: what a student needs, how to run and check, what to hand in.</summary>
+    public const string Readme = """
+        # Attention Math in C# — student release
+
+        Fifteen notebooks on how transformer attention works (sections 4–6), each ending with graded exercises.
+
+        ## What you need
+
+        - The .NET 10 SDK (`dotnet --version` prints 10.x).
+        - Either VS Code with the Polyglot Notebooks extension, or nothing more: the headless command below runs a notebook
+          in the same kernel and writes the executed copy.
+        - Optionally Node.js and npm, to build the offline website of your executed notebooks (`artifacts/site/`).
+
+        ## Run a notebook
+
+        In VS Code: open this folder, open a notebook in `notebooks/`, press Run All. The first cell builds the course
+        library when needed (`dotnet build lib/Notebooks.slnf`).
+
+        Headless, from this folder:
+
+        ```bash
+        dotnet run --project lib/Course.Runner -- run --filter 05.1     # one notebook (a glob such as 05.* works too)
+        dotnet run --project lib/Course.Runner -- run                   # every notebook
+        ```
+
+        Executed copies go to `artifacts/executed/`; the summary has one row per notebook: `ok` when the notebook's own
+        checks pass, and an `exercises` column with your exercises (passed, lost points, not attempted).
+
+        ## Exercises
+
+        Each exercise has three cells after the notebook's `## Exercises` heading: the task, a stub that starts with
+        `// Exercise 5.1a: …` and throws `NotImplementedException`, and a check cell `Exercises.Check("5.1a", …)`.
+        Replace the stub's body with your function, then run the check: it prints one ✓/✗ line per practice case and a
+        hint. The grader runs the same practice cases plus hidden cases drawn fresh for each grading run (worth two
+        thirds of the points), so test your function beyond the practice cases, edge cases included. Write your function
+        yourself: calls to the library members that answer the exercise, and APIs outside the allowed ones (files,
+        network, processes, reflection), are refused and earn nothing.
+
+        ## What to hand in
+
+        Hand in the notebook files (`notebooks/NN.N-*.ipynb`) your instructor asks for, as they are after your work.
+        The grader finds each exercise by its cell: keep the first line `// Exercise 5.1a: …` and the cell's metadata
+        (do not delete the cell and paste a new one), keep the function's name and signature, and put any helper inside
+        the exercise cell: only exercise cells are graded, check cells and other cells are ignored.
+
+        Reference answers are not part of this release. Code: MIT (`LICENSE`); the notebooks' prose: CC BY 4.0.
+
+        """;
 
     private static void Copy(string from, string to)
     {

@@ -38,24 +38,56 @@ public sealed record CellResult(int Index, string KernelName, string FirstLine, 
 /// <param name="Elapsed">Wall time including kernel start.</param>
 /// <param name="FailureMessage">Null on success; names the notebook, cell index, first line and error.</param>
 /// <param name="Executed">The notebook with outputs (cells after a failure keep no outputs).</param>
-public sealed record NotebookResult(string NotebookPath, IReadOnlyList<CellResult> Cells, int CodeCellCount,
+public sealed partial record NotebookResult(string NotebookPath, IReadOnlyList<CellResult> Cells, int CodeCellCount,
     TimeSpan Elapsed, string? FailureMessage, InteractiveDocument Executed)
 {
     /// <summary>True when every code cell succeeded.</summary>
     public bool Succeeded => FailureMessage is null;
 
-    /// <summary>Output lines starting with ✓ (self-checks that passed).</summary>
-    public int ChecksPassed => CountLines("✓");
+    /// <summary>Output lines starting with ✓ from the notebook's own self-checks (exercise reports not counted).</summary>
+    public int ChecksPassed => CountLines("✓", exercises: false);
 
-    /// <summary>Output lines starting with ✗ (self-checks that failed).</summary>
-    public int ChecksFailed => CountLines("✗");
+    /// <summary>Output lines starting with ✗ from the notebook's own self-checks: a broken notebook, not a wrong answer.</summary>
+    public int ChecksFailed => CountLines("✗", exercises: false);
+
+    /// <summary>
+    /// The exercise reports the notebook's check cells printed (<c>Exercise 4.1a: … — 2/2 points (4/4 cases)</c>), by id:
+    /// "passed", "not attempted", or "lost points". A student's wrong answer shows here, never as a failed self-check.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Exercises => ExerciseReports()
+        .Select(text => text.Split('\n')[0])
+        .Select(header => ExerciseHeader().Match(header))
+        .Where(m => m.Success)
+        .GroupBy(m => m.Groups[1].Value)
+        .ToDictionary(g => g.Key, g => g.Last().Groups[2].Value switch
+        {
+            var rest when rest.StartsWith("not attempted", StringComparison.Ordinal) => "not attempted",
+            var rest when PointsOf(rest) is (double got, double max) && got == max => "passed",
+            _ => "lost points",
+        });
 
     /// <summary>Outputs that are course charts.</summary>
     public int Charts => Cells.Sum(c => c.Outputs.Count(o => o.IsChart));
 
-    private int CountLines(string mark) => Cells
+    private int CountLines(string mark, bool exercises) => Cells
         .SelectMany(c => c.Outputs)
         .Select(o => o.Text ?? "")
+        .Where(text => IsExerciseReport(text) == exercises)
         .SelectMany(text => text.Split('\n'))
         .Count(line => line.TrimStart().StartsWith(mark, StringComparison.Ordinal));
+
+    private IEnumerable<string> ExerciseReports() => Cells.SelectMany(c => c.Outputs).Select(o => o.Text ?? "").Where(IsExerciseReport);
+
+    private static bool IsExerciseReport(string text) => ExerciseHeader().IsMatch(text.TrimStart().Split('\n')[0]);
+
+    private static (double, double)? PointsOf(string rest) =>
+        PointsText().Match(rest) is { Success: true } m
+            ? (double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Exercise (\d+\.\d+[a-z]): .* — (.*)$")]
+    private static partial System.Text.RegularExpressions.Regex ExerciseHeader();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([\d.]+)/([\d.]+) points")]
+    private static partial System.Text.RegularExpressions.Regex PointsText();
 }

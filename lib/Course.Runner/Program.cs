@@ -28,8 +28,7 @@ if (args[0] == "site")
         Console.Error.WriteLine($"unknown argument '{args[1]}'");
         return 2;
     }
-    BuildSite();
-    return 0;
+    return BuildSite() ? 0 : 1;
 }
 
 string? filter = null;
@@ -73,14 +72,26 @@ Console.WriteLine();
 Console.WriteLine(SummaryTable.Format(results));
 Console.WriteLine($"Executed notebooks: {Path.GetRelativePath(root, outputDir)}/");
 BuildSite();
-var failed = results.Count(r => !r.Succeeded);
-Console.WriteLine($"{results.Count - failed} passed, {failed} failed");
+// A notebook fails when a cell fails or one of its own self-checks prints ✗; an exercise answer that loses points does not.
+var failed = results.Count(r => !r.Succeeded || r.ChecksFailed > 0);
+Console.WriteLine($"{results.Count - failed} ok, {failed} failed");
 return failed == 0 ? 0 : 1;
 
-void BuildSite()
+bool BuildSite()
 {
-    var (index, missing) = CourseSite.Build(root);
-    foreach (var name in missing)
-        Console.WriteLine($"  (site) {name} has no executed copy yet: run it first");
-    Console.WriteLine($"Site: {Path.GetRelativePath(root, index)}");
+    try
+    {
+        var (index, missing) = CourseSite.Build(root);
+        foreach (var name in missing)
+            Console.WriteLine($"  (site) {name} has no executed copy yet: run it first");
+        Console.WriteLine($"Site: {Path.GetRelativePath(root, index)}");
+        return true;
+    }
+    catch (Exception e) when (e is InvalidOperationException or DirectoryNotFoundException or FileNotFoundException)
+    {
+        // The notebooks ran; only the website could not be built (e.g. no Node.js/npm): say so and what to do, no stack trace.
+        Console.WriteLine($"Site not built: {e.Message.Split('\n')[0]}");
+        Console.WriteLine("  The executed notebooks are complete; install Node.js and npm, then `dotnet run --project lib/Course.Runner -- site` builds it.");
+        return false;
+    }
 }

@@ -37,9 +37,11 @@ public class ExerciseNotebookTests
             copy, Path.Combine(Paths.Executed, "solved", Path.GetFileName(source)), workingDirectory: Paths.Notebooks);
 
         Assert.True(result.Succeeded, result.FailureMessage);
-        Assert.True(result.ChecksFailed == 0, $"{notebook}: {result.ChecksFailed} check line(s) printed ✗ with the reference answers.");
+        Assert.True(result.ChecksFailed == 0, $"{notebook}: {result.ChecksFailed} self-check line(s) printed ✗ with the reference answers.");
+        Assert.Equal(exercises.Select(e => e.Id).Order(StringComparer.Ordinal), result.Exercises.Keys.Order(StringComparer.Ordinal));
+        Assert.All(result.Exercises, e => Assert.True(e.Value == "passed", $"{notebook}: exercise {e.Key} {e.Value} with the reference answer."));
         string outputs = string.Join("\n", result.Cells.SelectMany(c => c.Outputs).SelectMany(o => o.Values.Values));
-        Assert.True(result.ChecksPassed > 0, $"{notebook}: no check line printed ✓.");
+        Assert.True(result.ChecksPassed > 0, $"{notebook}: no self-check line printed ✓.");
         Assert.DoesNotContain("not attempted", outputs, StringComparison.Ordinal);
         Directory.Delete(Path.GetDirectoryName(copy)!, recursive: true);
     }
