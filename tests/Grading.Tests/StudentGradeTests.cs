@@ -40,7 +40,10 @@ public class StudentGradeTests
         }
         else
         {
-            Assert.True(grade.Points == grade.Max, $"{student} {exercise}: {ExerciseReport.Format(grade.Points)}/{ExerciseReport.Format(grade.Max)} ({grade.Status})\n{grade.Feedback}");
+            // A failed test here is a student who lost points, not a broken build: the message is the feedback, and the
+            // reports (gradebook, LMS file, every student's feedback) are in GradedClass.Output.
+            Assert.True(grade.Points == grade.Max,
+                $"{student} {exercise}: {ExerciseReport.Format(grade.Points)}/{ExerciseReport.Format(grade.Max)} ({grade.Status}) — reports in {GradedClass.Output}\n{grade.Feedback}");
         }
     }
 }
