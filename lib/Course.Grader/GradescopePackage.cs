@@ -11,15 +11,17 @@ namespace Course.Grader;
 /// </summary>
 public static class GradescopePackage
 {
-    /// <summary>setup.sh: the .NET 10 runtime from the distribution's packages when it is missing.</summary>
+    /// <summary>
+    /// setup.sh: nothing to download. The package carries its own .NET runtime (source/dotnet); the box needs util-linux's
+    /// unshare, part of every Ubuntu image (installed only if missing).
+    /// </summary>
     public const string Setup = """
         #!/usr/bin/env bash
         # Gradescope runs this once when it builds the autograder image.
         set -euo pipefail
-        if ! command -v dotnet >/dev/null || ! dotnet --list-runtimes | grep -q 'Microsoft.NETCore.App 10\.'; then
-          apt-get update
-          apt-get install -y dotnet-runtime-10.0
-        fi
+        root="${AUTOGRADER_ROOT:-/autograder}"
+        chmod +x "$root/source/dotnet/dotnet" "$root/source/run_autograder"
+        "$root/source/dotnet/dotnet" --list-runtimes | grep -q 'Microsoft.NETCore.App 10\.'
         # unshare (util-linux) lets the grader isolate each submission's worker; it is part of every Ubuntu image.
         command -v unshare >/dev/null || apt-get install -y util-linux
 
@@ -32,9 +34,12 @@ public static class GradescopePackage
         set -u
         root="${AUTOGRADER_ROOT:-/autograder}"
         mkdir -p "$root/results"
+        # The package's own runtime, for the grader and its workers: nothing is installed or downloaded at grading time.
+        export DOTNET_ROOT="$root/source/dotnet" DOTNET_HOST_PATH="$root/source/dotnet/dotnet"
+        export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
         assignment=()
         [ -f "$root/source/assignment.json" ] && assignment=(--assignment "$root/source/assignment.json")
-        exec dotnet "$root/source/grader/Course.Grader.dll" grade-one "$root/submission" "$root/results/results.json" "${assignment[@]}"
+        exec "$DOTNET_HOST_PATH" "$root/source/grader/Course.Grader.dll" grade-one "$root/submission" "$root/results/results.json" "${assignment[@]}"
 
         """;
 
@@ -98,8 +103,40 @@ public static class GradescopePackage
             }
         }
 
+        CopyRuntime(Path.Combine(source, "dotnet"));
         string zip = Path.Combine(target, "autograder.zip");
         ZipFile.CreateFromDirectory(source, zip);
         return zip;
+    }
+
+    // The runtime this grader runs on: the dotnet host, its hostfxr and Microsoft.NETCore.App, as a private DOTNET_ROOT.
+    private static void CopyRuntime(string target)
+    {
+        var framework = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory().TrimEnd('/', '\\'));
+        string root = framework.Parent!.Parent!.Parent!.FullName;
+        string host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        string fxr = Directory.EnumerateDirectories(Path.Combine(root, "host", "fxr")).OrderBy(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out Version? v) ? v : new Version()).Last();
+        if (!File.Exists(host))
+        {
+            throw new FileNotFoundException($"no dotnet host beside the runtime {framework.FullName}: the Gradescope package carries its runtime from there.", host);
+        }
+
+        CopyTree(framework.FullName, Path.Combine(target, "shared", "Microsoft.NETCore.App", framework.Name));
+        CopyTree(fxr, Path.Combine(target, "host", "fxr", Path.GetFileName(fxr)));
+        File.Copy(host, Path.Combine(target, Path.GetFileName(host)));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(target, Path.GetFileName(host)), (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string copy = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 }

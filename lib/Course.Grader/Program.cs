@@ -49,6 +49,7 @@ if (args.Length == 3 && args[0] == "grade-one")
     string folder = Path.GetFullPath(args[1]);
     GradingOptions gradeOne = GradingOptions.Default with { Assignment = assignment };
     Console.WriteLine($"containment: {Sandbox.Description}");
+    Console.WriteLine($"runtime: {System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()}");
     Console.WriteLine($"hidden cases: seed {gradeOne.HiddenSeed}");
     StudentResult one;
     try

@@ -52,6 +52,12 @@ public sealed class WorkerProcess : IDisposable
             environment["DOTNET_ROOT"] = root;
         }
 
+        // A machine without ICU (a slim grading image) runs the grader in invariant mode: its workers must too.
+        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT") is { Length: > 0 } invariant)
+        {
+            environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = invariant;
+        }
+
         List<string> command = [DotnetHost(), "exec", workerDll];
         // The grader's own folder (exercises, reference answers, compiler) is hidden with the rest.
         ProcessStartInfo start = Sandbox.StartInfo(command, folder, environment, [.. hidden, AppContext.BaseDirectory, Path.GetDirectoryName(typeof(WorkerProcess).Assembly.Location)!]);
