@@ -6,56 +6,25 @@ namespace Course.Solutions;
 public static partial class HiddenArguments
 {
     // Softmax rows over a random number of visible keys (hideSome) or all keys; hidden keys weigh 0, a row may see none.
-    private static Tensor Rows(Random r, int[] shape, double sigma, bool hideSome = false)
-    {
-        Tensor weights = T(r, sigma, shape);
-        int S = shape[^1];
-        for (int row = 0; row < weights.Length / S; row++)
-        {
-            Span<float> w = weights.Data.AsSpan(row * S, S);
-            int visible = hideSome ? r.Next(0, S + 1) : S;
-            double max = visible == 0 ? 0 : w[..visible].ToArray().Max(), sum = 0;
-            for (int j = 0; j < S; j++)
-            {
-                w[j] = j < visible ? (float)Math.Exp(w[j] - max) : 0;
-                sum += w[j];
-            }
-
-            for (int j = 0; j < visible; j++)
-            {
-                w[j] = (float)(w[j] / sum);
-            }
-        }
-
-        return weights;
-    }
+    private static Tensor Rows(Random r, int[] shape, double sigma, bool hideSome = false) =>
+        VisibleSoftmax(T(r, sigma, shape), _ => hideSome ? r.Next(0, shape[^1] + 1) : shape[^1]);
 
     // [H, L, S] causal softmax rows of the last L of S positions (query i sees keys 0 .. i + S − L).
-    private static Tensor CausalRows(Random r, int H, int L, int S, double sigma)
-    {
-        Tensor w = T(r, sigma, H, L, S);
-        for (int h = 0; h < H; h++)
-        {
-            for (int i = 0; i < L; i++)
-            {
-                Span<float> row = w.Row(h, i);
-                int visible = i + S - L + 1;
-                float max = row[..visible].ToArray().Max();
-                double sum = 0;
-                for (int j = 0; j < S; j++)
-                {
-                    row[j] = j < visible ? MathF.Exp(row[j] - max) : 0;
-                    sum += row[j];
-                }
+    private static Tensor CausalRows(Random r, int H, int L, int S, double sigma) =>
+        VisibleSoftmax(T(r, sigma, H, L, S), row => (row % L) + S - L + 1);
 
-                for (int j = 0; j < visible; j++)
-                {
-                    row[j] = (float)(row[j] / sum);
-                }
-            }
+    // Row k keeps its first visible(k) logits; the rest are masked (−∞) before the library softmax, which gives a row
+    // that sees nothing all zeros.
+    private static Tensor VisibleSoftmax(Tensor logits, Func<int, int> visible)
+    {
+        int S = logits.Dim(-1);
+        for (int row = 0; S > 0 && row < logits.Length / S; row++)
+        {
+            int seen = visible(row);
+            logits.Data.AsSpan((row * S) + seen, S - seen).Fill(float.NegativeInfinity);
         }
 
-        return w;
+        return Softmax.LastAxis(logits);
     }
 
     private static Tensor Rows(Random r, int d0, int d1, int d2, double sigma) => Rows(r, [d0, d1, d2], sigma);
