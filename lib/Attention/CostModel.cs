@@ -60,10 +60,19 @@ public static class CostModel
         return checked(2L * layers * kvHeads * headDim * bytesPerValue * tokens);
     }
 
-    /// <summary>KV-cache bytes per token of model <paramref name="m"/> = 2 · layers · kvHeads · headDim · bytesPerValue.</summary>
+    /// <summary>
+    /// KV-cache bytes per token of model <paramref name="m"/>: 2 · layers · kvHeads · headDim · bytesPerValue, or for
+    /// multi-head latent attention layers · (d_c + d_R) · bytesPerValue (one latent and one RoPE key, no per-head K or V).
+    /// </summary>
     public static long KvCacheBytesPerToken(ModelConfig m, int bytesPerValue)
     {
         ArgumentNullException.ThrowIfNull(m);
+        if (m.Latent is LatentKv latent)
+        {
+            Shapes.RequirePositive(bytesPerValue, nameof(bytesPerValue));
+            return checked((long)m.Layers * latent.ValuesPerToken * bytesPerValue);
+        }
+
         return KvCacheBytes(m.Layers, m.KvHeads, m.HeadDim, 1, bytesPerValue);
     }
 
@@ -84,7 +93,7 @@ public static class CostModel
         }
 
         long cached = m.Window is int W ? Math.Min(tokens, W) : tokens;
-        return checked(batch * KvCacheBytes(m.Layers, m.KvHeads, m.HeadDim, cached, bytesPerValue));
+        return checked(batch * cached * KvCacheBytesPerToken(m, bytesPerValue));
     }
 
     /// <summary>
@@ -195,6 +204,12 @@ public static class CostModel
     private static StepCost Step(ModelConfig m, int batch, long L, long S, int bytesPerValue)
     {
         ArgumentNullException.ThrowIfNull(m);
+        if (m.Latent is not null)
+        {
+            // Absorbed MLA reads one latent per token for all heads and scores over d_c + d_R: not this model's terms.
+            throw new ArgumentException($"{m.Name} uses multi-head latent attention; its step cost is not the per-KV-head model here (notebook 7.1).", nameof(m));
+        }
+
         if (S > m.Context)
         {
             throw new ArgumentOutOfRangeException(L == S ? "N" : "n", S, $"{m.Name} has a context of {m.Context} tokens; got {S}.");

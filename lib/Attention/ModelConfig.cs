@@ -14,14 +14,24 @@ namespace Attention;
 /// <param name="Context">Trained context length in tokens.</param>
 /// <param name="Window">Sliding-window size W in keys (the cache keeps only the last W tokens), or null for full attention.</param>
 /// <param name="Source">Where the numbers come from.</param>
+/// <param name="Latent">Multi-head latent attention's cache sizes (DeepSeek-V2/V3), or null when the cache keeps K and V per KV head.</param>
 public sealed record ModelConfig(
-    string Name, int Layers, int DModel, int Heads, int KvHeads, int HeadDim, int Context, int? Window, string Source)
+    string Name, int Layers, int DModel, int Heads, int KvHeads, int HeadDim, int Context, int? Window, string Source, LatentKv? Latent = null)
 {
     /// <summary>Query heads per KV head, Hq / H.</summary>
     public int GroupSize => Heads / KvHeads;
 
-    /// <summary>"MHA", "GQA" or "MQA", from the ratio of query heads to KV heads.</summary>
-    public string AttentionKind => KvHeads == Heads ? "MHA" : KvHeads == 1 ? "MQA" : "GQA";
+    /// <summary>"MLA" for a latent cache, else "MHA", "GQA" or "MQA" from the ratio of query heads to KV heads.</summary>
+    public string AttentionKind => Latent is not null ? "MLA" : KvHeads == Heads ? "MHA" : KvHeads == 1 ? "MQA" : "GQA";
+}
+
+/// <summary>What a multi-head latent attention layer caches per token: the KV latent and the decoupled RoPE key.</summary>
+/// <param name="KvRank">d_c, the width of the latent c = x W_DKV (512 in DeepSeek-V2/V3).</param>
+/// <param name="RopeDim">d_R, the width of the RoPE key shared by all heads (64 in DeepSeek-V2/V3).</param>
+public sealed record LatentKv(int KvRank, int RopeDim)
+{
+    /// <summary>Values cached per token per layer, d_c + d_R.</summary>
+    public int ValuesPerToken => KvRank + RopeDim;
 }
 
 /// <summary>
@@ -32,7 +42,7 @@ public static class ModelConfigs
     private const string ResourceName = "Attention.models.json";
 
     private static readonly string[] Fields =
-        ["name", "layers", "dModel", "heads", "kvHeads", "headDim", "context", "window", "source"];
+        ["name", "layers", "dModel", "heads", "kvHeads", "headDim", "context", "window", "source", "latent"];
 
     private static readonly Lazy<IReadOnlyList<ModelConfig>> Embedded = new(LoadEmbedded);
 
@@ -142,7 +152,19 @@ public static class ModelConfigs
             throw new ArgumentException($"{where}: window = {window} is longer than context = {context}.", "json");
         }
 
-        return new ModelConfig(name, layers, dModel, heads, kvHeads, headDim, context, window, source);
+        LatentKv? latent = null;
+        if (entry.TryGetProperty("latent", out var latentEntry) && latentEntry.ValueKind != JsonValueKind.Null)
+        {
+            string at = $"{where} latent";
+            if (latentEntry.ValueKind != JsonValueKind.Object || latentEntry.EnumerateObject().Any(p => p.Name is not ("kvRank" or "ropeDim")))
+            {
+                throw new ArgumentException($"{at} must be an object with exactly kvRank and ropeDim; got {latentEntry.GetRawText()}.", "json");
+            }
+
+            latent = new LatentKv(Positive(latentEntry, "kvRank", at), Positive(latentEntry, "ropeDim", at));
+        }
+
+        return new ModelConfig(name, layers, dModel, heads, kvHeads, headDim, context, window, source, latent);
     }
 
     private static JsonElement Field(JsonElement entry, string field, string where) =>

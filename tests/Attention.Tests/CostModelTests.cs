@@ -107,7 +107,7 @@ public class CostModelTests
     [Fact]
     public void DecodeIntensityIsFarBelowPrefillIntensity()
     {
-        Assert.All(ModelConfigs.All, m =>
+        Assert.All(ModelConfigs.All.Where(m => m.Latent is null), m =>
         {
             var prefill = CostModel.Prefill(m, batch: 1, N: m.Context, bytesPerValue: 2);
             var decode = CostModel.DecodeStep(m, batch: 1, n: m.Context, bytesPerValue: 2);

@@ -9,10 +9,10 @@ public class ModelConfigTests
         """;
 
     [Fact]
-    public void EmbeddedTableHasTheNineModelsInOrder()
+    public void EmbeddedTableHasTheElevenModelsInOrder()
     {
         Assert.Equal(
-            ["GPT-2 small", "Llama-2-7B", "Llama-2-70B", "Llama-3-8B", "Llama-3-70B", "Mistral-7B v0.1", "Mixtral-8x7B", "Falcon-7B", "Gemma-2B"],
+            ["GPT-2 small", "Llama-2-7B", "Llama-2-70B", "Llama-3-8B", "Llama-3-70B", "Mistral-7B v0.1", "Mixtral-8x7B", "Falcon-7B", "Gemma-2B", "DeepSeek-V2", "DeepSeek-V3"],
             ModelConfigs.All.Select(m => m.Name));
     }
 
@@ -38,10 +38,35 @@ public class ModelConfigTests
     }
 
     [Fact]
-    public void EveryTableModelSplitsItsWidthIntoHeads()
+    public void EveryTableModelWithoutALatentSplitsItsWidthIntoHeads()
     {
         // True of these nine (not of every model: Gemma-7B has 16 · 256 ≠ 3072), so it checks the data, not the loader.
-        Assert.All(ModelConfigs.All, m => Assert.Equal(m.DModel, m.Heads * m.HeadDim));
+        Assert.All(ModelConfigs.All.Where(m => m.Latent is null), m => Assert.Equal(m.DModel, m.Heads * m.HeadDim));
+    }
+
+    [Theory]
+    [InlineData("DeepSeek-V2", 60, 5120, 128, 128, 131072)]
+    [InlineData("DeepSeek-V3", 61, 7168, 128, 128, 131072)]
+    public void DeepSeekRowsAreThePapersLatentAttention(string name, int layers, int dModel, int heads, int headDim, int context)
+    {
+        var m = ModelConfigs.Get(name);
+        Assert.Equal((layers, dModel, heads, headDim, context), (m.Layers, m.DModel, m.Heads, m.HeadDim, m.Context));
+        Assert.Equal(new LatentKv(512, 64), m.Latent);
+        Assert.Equal("MLA", m.AttentionKind);
+
+        // The papers' comparison: 576 cached values per token per layer against MHA's 2 · 128 · 128 = 32,768.
+        Assert.Equal(576L * layers * 2, CostModel.KvCacheBytesPerToken(m, 2));
+        Assert.Equal(32_768L * layers * 2, CostModel.KvCacheBytesPerToken(m with { Latent = null }, 2));
+    }
+
+    [Fact]
+    public void ALatentEntryIsReadAndAMalformedOneIsNamed()
+    {
+        string json = Valid.Replace("\"source\": \"test\"", "\"source\": \"test\", \"latent\": { \"kvRank\": 16, \"ropeDim\": 4 }", StringComparison.Ordinal);
+        Assert.Equal(new LatentKv(16, 4), ModelConfigs.Parse(json)[0].Latent);
+        Assert.Null(ModelConfigs.Parse(Valid)[0].Latent);
+        var ex = Assert.Throws<ArgumentException>(() => ModelConfigs.Parse(json.Replace("\"ropeDim\"", "\"rope\"", StringComparison.Ordinal)));
+        Assert.Contains("kvRank and ropeDim", ex.Message);
     }
 
     [Fact]
