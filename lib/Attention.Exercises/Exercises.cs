@@ -28,6 +28,7 @@ public static class Exercises
             .. FlashAttentionExercises.All,
             .. SparseAttentionExercises.All,
             .. LongContextDiagnosticsExercises.All,
+            .. LatentAttentionExercises.All,
         ];
         var duplicate = all.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

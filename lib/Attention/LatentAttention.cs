@@ -65,18 +65,20 @@ public static class LatentAttention
     }
 
     /// <summary>
-    /// Causal MLA over <paramref name="X"/> [B, N, d_model] with every head's keys and values built in full, as the
-    /// definition reads. Returns y [B, N, d_model].
+    /// Causal MLA for new tokens <paramref name="X"/> [B, L, d_model] after the <paramref name="past"/> cache (prefill when
+    /// null) with every head's keys and values rebuilt in full from the latent cache, as the definition reads.
+    /// Returns y [B, L, d_model].
     /// </summary>
-    public static Tensor Explicit(Tensor X, LatentAttentionWeights w, int heads)
+    public static Tensor Explicit(Tensor X, LatentAttentionWeights w, int heads, LatentCache? past = null)
     {
         Check(X, w, heads, checkHeads: true);
-        int B = X.Dim(0), N = X.Dim(1), dR = w.RopeDim;
-        LatentCache cache = Compress(X, w);
-        Tensor K = ConcatFeatures(Heads.Split(Linear.Forward(cache.C, w.WUk), heads), Broadcast(cache.KRope.Reshape(B, 1, N, dR), heads));
+        int B = X.Dim(0), dR = w.RopeDim;
+        var (cache, start) = Extend(X, w, past);
+        int S = cache.Tokens;
+        Tensor K = ConcatFeatures(Heads.Split(Linear.Forward(cache.C, w.WUk), heads), Broadcast(cache.KRope.Reshape(B, 1, S, dR), heads));
         Tensor V = Heads.Split(Linear.Forward(cache.C, w.WUv), heads);
-        Tensor Q = Queries(X, w, heads, startPosition: 0, out int headDim);
-        Tensor O = ScaledDotProductAttention.Forward(Q, K, V, causal: CausalAlignment.TopLeft, scale: Scale(headDim, dR));
+        Tensor Q = Queries(X, w, heads, start, out int headDim);
+        Tensor O = ScaledDotProductAttention.Forward(Q, K, V, causal: CausalAlignment.BottomRight, scale: Scale(headDim, dR));
         return Linear.Forward(Heads.Merge(O), w.WO);
     }
 
@@ -89,16 +91,7 @@ public static class LatentAttention
     {
         Check(X, w, heads, checkHeads: true);
         int B = X.Dim(0), L = X.Dim(1), dc = w.LatentDim, dR = w.RopeDim;
-        int start = 0;
-        if (past is not null)
-        {
-            Shapes.Require(past.C, "past.C", "[batch, tokens, latentDim]", B, Shapes.Any, dc);
-            Shapes.Require(past.KRope, "past.KRope", "[batch, tokens, ropeDim]", B, past.Tokens, dR);
-            start = past.Tokens;
-        }
-
-        LatentCache fresh = Compress(X, w, start);
-        LatentCache cache = past is null ? fresh : new(ConcatTokens(past.C, fresh.C), ConcatTokens(past.KRope, fresh.KRope));
+        var (cache, start) = Extend(X, w, past);
         int S = cache.Tokens;
 
         Tensor Q = Queries(X, w, heads, start, out int headDim);
@@ -141,6 +134,20 @@ public static class LatentAttention
 
     /// <summary>The score scale of MLA, 1/√(d_h + d_R): each query-key dot product runs over both parts.</summary>
     public static float Scale(int headDim, int ropeDim) => 1f / MathF.Sqrt(headDim + ropeDim);
+
+    // The cache with X's tokens appended, and the position of X's first token.
+    private static (LatentCache Cache, int Start) Extend(Tensor X, LatentAttentionWeights w, LatentCache? past)
+    {
+        if (past is null)
+        {
+            return (Compress(X, w), 0);
+        }
+
+        Shapes.Require(past.C, "past.C", "[batch, tokens, latentDim]", X.Dim(0), Shapes.Any, w.LatentDim);
+        Shapes.Require(past.KRope, "past.KRope", "[batch, tokens, ropeDim]", X.Dim(0), past.Tokens, w.RopeDim);
+        LatentCache fresh = Compress(X, w, past.Tokens);
+        return (new(ConcatTokens(past.C, fresh.C), ConcatTokens(past.KRope, fresh.KRope)), past.Tokens);
+    }
 
     private static Tensor Queries(Tensor X, LatentAttentionWeights w, int heads, int startPosition, out int headDim)
     {

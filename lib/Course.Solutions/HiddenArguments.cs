@@ -38,5 +38,5 @@ public static partial class HiddenArguments
         [.. edges, .. Enumerable.Range(0, Draws).Select(_ => draw(r))];
 
     // One dictionary per section, in HiddenArguments.Section4.cs, .Section5.cs and .Section6.cs.
-    private static readonly Dictionary<string, Func<Random, IReadOnlyList<object?[]>>> Generators = new([.. Section4, .. Section5, .. Section6]);
+    private static readonly Dictionary<string, Func<Random, IReadOnlyList<object?[]>>> Generators = new([.. Section4, .. Section5, .. Section6, .. Section7]);
 }

@@ -367,7 +367,7 @@ public static partial class ReferenceAnswers
             """,
     };
 
-    private static Dictionary<string, string> Answers => answers ??= new([.. Section4, .. Section5, .. Section6]);
+    private static Dictionary<string, string> Answers => answers ??= new([.. Section4, .. Section5, .. Section6, .. Section7]);
 
     private static Dictionary<string, string>? answers;
 

@@ -71,8 +71,10 @@ public class LatentAttentionTests
 
             for (int n = prefill; n < c.N; n++)
             {
+                Tensor rebuilt = LatentAttention.Explicit(Tokens(X, n, 1), c.Weights, c.Heads, cache);
                 (Tensor y, cache) = LatentAttention.Absorbed(Tokens(X, n, 1), c.Weights, c.Heads, cache);
                 Assert.True(Tensor.MaxAbsDiff(y, Tokens(full, n, 1)) < 1e-4, $"{c}: token {n}");
+                Assert.True(Tensor.MaxAbsDiff(rebuilt, Tokens(full, n, 1)) < 1e-4, $"{c}: token {n}, rebuilt from the cache");
             }
 
             Assert.Equal(c.N, cache!.Tokens);

@@ -570,6 +570,37 @@ public class CommonMistakeTests
                 return effects;
             }
             """, [false, false, false, false] },
+        // Absorbed scores counted over the head's d_h + d_R, as if absorption kept the keys' width: right only when d_c = d_h.
+        { "7.1a", """
+            long[] LatentDecodeMultiplyAdds(int heads, int headDim, int latentDim, int ropeDim, int cachedTokens)
+            {
+                if (heads < 1 || headDim < 1 || latentDim < 1 || ropeDim < 0 || cachedTokens < 1) throw new ArgumentException("sizes");
+                long h = heads, dh = headDim, dc = latentDim, dR = ropeDim, n = cachedTokens;
+                long explicitForm = (2 * n * dc * h * dh) + (h * n * (dh + dR)) + (h * n * dh);
+                long absorbedForm = (2 * h * dh * dc) + (h * n * (dh + dR)) + (h * n * dh);
+                return [explicitForm, absorbedForm];
+            }
+            """, [true, false, false, false, true] },
+        // R(m − n) instead of R(n − m): the query's rotation put on the key side, right only at delta = 0.
+        { "7.1b", """
+            Tensor RotatedKeyProjection(Tensor WUk, int delta)
+            {
+                if (WUk.Rank != 2 || WUk.Dim(1) % 2 != 0) throw new ArgumentException("WUk");
+                int dc = WUk.Dim(0), dh = WUk.Dim(1), half = dh / 2;
+                var A = WUk.Clone();
+                for (int i = 0; i < half; i++)
+                {
+                    double angle = -delta * Math.Pow(10000, -2.0 * i / dh);
+                    for (int r = 0; r < dc; r++)
+                    {
+                        float a = WUk[r, i], b = WUk[r, i + half];
+                        A[r, i] = (float)((a * Math.Cos(angle)) - (b * Math.Sin(angle)));
+                        A[r, i + half] = (float)((a * Math.Sin(angle)) + (b * Math.Cos(angle)));
+                    }
+                }
+                return A;
+            }
+            """, [true, false, false, false, true] },
     };
 
     [Theory]
