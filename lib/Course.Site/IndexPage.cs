@@ -18,6 +18,7 @@ public static class IndexPage
         ["04"] = "4. Multi-head attention",
         ["05"] = "5. Decoder attention in LLMs",
         ["06"] = "6. Cost and efficient attention",
+        ["07"] = "7. Beyond the lesson: attention in 2026 models",
     };
 
     /// <summary>The front page's HTML.</summary>

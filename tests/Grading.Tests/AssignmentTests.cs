@@ -20,7 +20,7 @@ public class AssignmentTests
 
     [Theory]
     [InlineData("""{ "name": "x", "exercises": ["9.9z"] }""", "there is no exercise \"9.9z\"; the exercises are 4.1a")]
-    [InlineData("""{ "name": "x", "notebooks": ["07.1"] }""", "notebook \"07.1\" has no exercises")]
+    [InlineData("""{ "name": "x", "notebooks": ["09.1"] }""", "notebook \"09.1\" has no exercises")]
     [InlineData("""{ "exercises": ["4.1a"] }""", "it needs a \"name\"")]
     [InlineData("""{ "name": "x" }""", "it lists no \"notebooks\" and no \"exercises\"")]
     [InlineData("""{ "name": "x", "exercises": ["4.1a"], "due": "next week" }""", "is not an assignment file")]
