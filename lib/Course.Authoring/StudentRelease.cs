@@ -12,7 +12,7 @@ public static class StudentRelease
     /// <summary>What the release holds, relative to the repository root (folders are copied without bin/ and obj/).</summary>
     public static IReadOnlyList<string> Parts { get; } =
     [
-        "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Notebooks.slnf", "data",
+        "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Attention.Training", "lib/Notebooks.slnf", "data",
         "lib/Course.Runner", "lib/Course.Site", "tools/site-assets",
         "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", ".config", ".vscode/extensions.json",
         ".devcontainer", "LICENSE",
@@ -22,7 +22,7 @@ public static class StudentRelease
     public static IReadOnlyList<string> Projects { get; } =
         [
             "lib/Attention/Attention.csproj", "lib/Course.Grading/Course.Grading.csproj", "lib/Attention.Exercises/Attention.Exercises.csproj", "lib/Attention.Plots/Attention.Plots.csproj",
-            "lib/Attention.Models/Attention.Models.csproj", "lib/Course.Site/Course.Site.csproj", "lib/Course.Runner/Course.Runner.csproj",
+            "lib/Attention.Models/Attention.Models.csproj", "lib/Attention.Training/Attention.Training.csproj", "lib/Course.Site/Course.Site.csproj", "lib/Course.Runner/Course.Runner.csproj",
         ];
 
     /// <summary>Writes the release of the repository at <paramref name="root"/> into <paramref name="target"/> (emptied first).</summary>

@@ -11,5 +11,19 @@ public static partial class HiddenArguments
             [1, 1, 1, 0, 1], [128, 128, 512, 64, 131_072], [3, 5, 7, 0, 11], [1, 1, 1, 1, 0], [0, 4, 8, 2, 5], [2, 4, 8, -2, 5]),
         ["7.1b"] = r => Repeat(r, r => [T(r, 1, r.Next(1, 6), 2 * r.Next(1, 6)), r.Next(-40, 41)],
             [T(r, 1, 2, 2), 0], [T(r, 1, 1, 4), -1], [T(r, 1, 3, 6), 1000], [T(r, 1, 2, 16), -7], [T(r, 1, 2, 3), 2], [T(r, 1, 4), 1]),
+        ["7.5a"] = r => Repeat(r, r =>
+        {
+            int H = r.Next(1, 4), S = r.Next(1, 9), L = r.Next(1, S + 1), d = r.Next(1, 5), dv = r.Next(1, 4);
+            return [T(r, 1, H, L, d), T(r, 1, H, S, d), T(r, 1, H, S, dv), Enumerable.Range(0, H).Select(_ => r.NextDouble()).ToArray(), T(r, 1, H, L, dv)];
+        }, [T(r, 1, 1, 1, 3), T(r, 1, 1, 1, 3), T(r, 1, 1, 1, 2), new double[] { 0.3 }, T(r, 1, 1, 1, 2)],
+           [T(r, 1, 2, 1, 2), T(r, 1, 2, 7, 2), T(r, 1, 2, 7, 2), new double[] { 0, 2 }, T(r, 1, 2, 1, 2)],
+           [T(r, 1, 2, 3, 2), T(r, 1, 2, 3, 2), T(r, 1, 2, 3, 2), new double[] { 0.5, 0.5, 0.5 }, T(r, 1, 2, 3, 2)]),
+        ["7.5b"] = r => Repeat(r, r =>
+        {
+            int H = r.Next(1, 4), Hq = H * r.Next(1, 4), L = r.Next(1, 5), S = r.Next(1, 6), d = r.Next(1, 4), dv = r.Next(1, 4);
+            return [T(r, 1, Hq, L, d), T(r, 1, H, S, d), T(r, 1, H, S, dv), T(r, 1, Hq, L, dv)];
+        }, [T(r, 1, 4, 2, 2), T(r, 1, 2, 3, 2), T(r, 1, 2, 3, 3), T(r, 1, 4, 2, 3)],
+           [T(r, 1, 5, 1, 1), T(r, 1, 1, 1, 1), T(r, 1, 1, 1, 1), T(r, 1, 5, 1, 1)],
+           [T(r, 1, 4, 2, 2), T(r, 1, 3, 2, 2), T(r, 1, 3, 2, 2), T(r, 1, 4, 2, 2)]),
     };
 }

@@ -53,5 +53,123 @@ public static partial class ReferenceAnswers
                 return A;
             }
             """,
+        ["7.5a"] =
+            """
+            double[] AlibiSlopeGradients(Tensor Q, Tensor K, Tensor V, double[] slopes, Tensor dO)
+            {
+                int H = Q.Dim(0), L = Q.Dim(1), d = Q.Dim(2), S = K.Dim(1), dv = V.Dim(2);
+                if (slopes.Length != H)
+                {
+                    throw new ArgumentException($"slopes needs one entry per head ({H}); got {slopes.Length}.");
+                }
+
+                var gradient = new double[H];
+                for (int h = 0; h < H; h++)
+                {
+                    for (int i = 0; i < L; i++)
+                    {
+                        int position = i + S - L;
+                        var logits = new double[position + 1];
+                        for (int j = 0; j <= position; j++)
+                        {
+                            double dot = 0;
+                            for (int e = 0; e < d; e++)
+                            {
+                                dot += Q[h, i, e] * K[h, j, e];
+                            }
+
+                            logits[j] = (dot / Math.Sqrt(d)) - (slopes[h] * (position - j));
+                        }
+
+                        double max = logits.Max();
+                        double[] p = [.. logits.Select(l => Math.Exp(l - max))];
+                        double total = p.Sum();
+                        var dP = new double[position + 1];
+                        double D = 0;
+                        for (int j = 0; j <= position; j++)
+                        {
+                            p[j] /= total;
+                            for (int e = 0; e < dv; e++)
+                            {
+                                dP[j] += dO[h, i, e] * V[h, j, e];
+                            }
+
+                            D += p[j] * dP[j];
+                        }
+
+                        // ∂loss/∂logit_j = P_j (dP_j − D), and ∂logit_j/∂slope = −distance.
+                        for (int j = 0; j <= position; j++)
+                        {
+                            gradient[h] -= p[j] * (dP[j] - D) * (position - j);
+                        }
+                    }
+                }
+
+                return gradient;
+            }
+            """,
+        ["7.5b"] =
+            """
+            Tensor GroupedKvGradients(Tensor Q, Tensor K, Tensor V, Tensor dO)
+            {
+                int Hq = Q.Dim(0), L = Q.Dim(1), d = Q.Dim(2), H = K.Dim(0), S = K.Dim(1), dv = V.Dim(2);
+                if (H == 0 || Hq % H != 0)
+                {
+                    throw new ArgumentException($"Hq = {Hq} query heads cannot share H = {H} KV heads evenly.");
+                }
+
+                int group = Hq / H;
+                var grads = new Tensor(H, S, d + dv);
+                double scale = 1 / Math.Sqrt(d);
+                for (int h = 0; h < Hq; h++)
+                {
+                    int kv = h / group;
+                    for (int i = 0; i < L; i++)
+                    {
+                        var logits = new double[S];
+                        for (int j = 0; j < S; j++)
+                        {
+                            for (int e = 0; e < d; e++)
+                            {
+                                logits[j] += Q[h, i, e] * K[kv, j, e] * scale;
+                            }
+                        }
+
+                        double max = logits.Max();
+                        double[] p = [.. logits.Select(l => Math.Exp(l - max))];
+                        double total = p.Sum();
+                        var dP = new double[S];
+                        double D = 0;
+                        for (int j = 0; j < S; j++)
+                        {
+                            p[j] /= total;
+                            for (int e = 0; e < dv; e++)
+                            {
+                                dP[j] += dO[h, i, e] * V[kv, j, e];
+                            }
+
+                            D += p[j] * dP[j];
+                        }
+
+                        // Every reader of KV head kv adds its share: a shared parameter's gradient is the sum.
+                        for (int j = 0; j < S; j++)
+                        {
+                            double dS = p[j] * (dP[j] - D);
+                            for (int e = 0; e < d; e++)
+                            {
+                                grads[kv, j, e] += (float)(dS * scale * Q[h, i, e]);
+                            }
+
+                            for (int e = 0; e < dv; e++)
+                            {
+                                grads[kv, j, d + e] += (float)(p[j] * dO[h, i, e]);
+                            }
+                        }
+                    }
+                }
+
+                return grads;
+            }
+            """,
     };
 }

@@ -601,6 +601,64 @@ public class CommonMistakeTests
                 return A;
             }
             """, [true, false, false, false, true] },
+        // The gradient with respect to a logit taken as P ⊙ dP, without subtracting D: the softmax's row constraint forgotten.
+        { "7.5a", """
+            double[] AlibiSlopeGradients(Tensor Q, Tensor K, Tensor V, double[] slopes, Tensor dO)
+            {
+                int H = Q.Dim(0), L = Q.Dim(1), d = Q.Dim(2), S = K.Dim(1), dv = V.Dim(2);
+                if (slopes.Length != H) throw new ArgumentException("slopes");
+                var gradient = new double[H];
+                for (int h = 0; h < H; h++)
+                    for (int i = 0; i < L; i++)
+                    {
+                        int position = i + S - L;
+                        double[] logits = new double[position + 1];
+                        for (int j = 0; j <= position; j++)
+                        {
+                            double dot = 0;
+                            for (int e = 0; e < d; e++) dot += Q[h, i, e] * K[h, j, e];
+                            logits[j] = (dot / Math.Sqrt(d)) - (slopes[h] * (position - j));
+                        }
+                        double max = logits.Max(), total = logits.Sum(l => Math.Exp(l - max));
+                        for (int j = 0; j <= position; j++)
+                        {
+                            double p = Math.Exp(logits[j] - max) / total, dP = 0;
+                            for (int e = 0; e < dv; e++) dP += dO[h, i, e] * V[h, j, e];
+                            gradient[h] -= p * dP * (position - j);
+                        }
+                    }
+                return gradient;
+            }
+            """, [true, false, false, false, true] },
+        // The readers' contributions averaged instead of summed: right only when each KV head has one reader (MHA).
+        { "7.5b", """
+            Tensor GroupedKvGradients(Tensor Q, Tensor K, Tensor V, Tensor dO)
+            {
+                int Hq = Q.Dim(0), L = Q.Dim(1), d = Q.Dim(2), H = K.Dim(0), S = K.Dim(1), dv = V.Dim(2);
+                if (H == 0 || Hq % H != 0) throw new ArgumentException("heads");
+                int group = Hq / H;
+                var grads = new Tensor(H, S, d + dv);
+                double scale = 1 / Math.Sqrt(d);
+                for (int h = 0; h < Hq; h++)
+                    for (int i = 0; i < L; i++)
+                    {
+                        int kv = h / group;
+                        double[] logits = new double[S];
+                        for (int j = 0; j < S; j++) for (int e = 0; e < d; e++) logits[j] += Q[h, i, e] * K[kv, j, e] * scale;
+                        double max = logits.Max(), total = logits.Sum(l => Math.Exp(l - max));
+                        double[] p = logits.Select(l => Math.Exp(l - max) / total).ToArray();
+                        double[] dP = new double[S];
+                        double D = 0;
+                        for (int j = 0; j < S; j++) { for (int e = 0; e < dv; e++) dP[j] += dO[h, i, e] * V[kv, j, e]; D += p[j] * dP[j]; }
+                        for (int j = 0; j < S; j++)
+                        {
+                            for (int e = 0; e < d; e++) grads[kv, j, e] += (float)(p[j] * (dP[j] - D) * scale * Q[h, i, e] / group);
+                            for (int e = 0; e < dv; e++) grads[kv, j, d + e] += (float)(p[j] * dO[h, i, e] / group);
+                        }
+                    }
+                return grads;
+            }
+            """, [true, false, false, false, true] },
     };
 
     [Theory]

@@ -84,5 +84,70 @@ public class ReferenceAnswerCheckTests
         Assert.Equal(withRope, absorbed, 1e-4);
     }
 
+    [Theory]
+    [InlineData(2, 3, 5, 1)]
+    [InlineData(1, 1, 4, 2)]
+    [InlineData(3, 4, 4, 3)]
+    public void AlibiSlopeGradientsAreTheLossSlopesByFiniteDifferences(int H, int L, int S, int seed)
+    {
+        Tensor Q = Tensor.Random(seed, [H, L, 3]), K = Tensor.Random(seed + 1, [H, S, 3]), V = Tensor.Random(seed + 2, [H, S, 2]), dO = Tensor.Random(seed + 3, [H, L, 2]);
+        double[] slopes = [.. Enumerable.Range(0, H).Select(h => 0.2 + (0.3 * h))];
+        var analytic = (double[])Reference("7.5a").DynamicInvoke(Q, K, V, slopes, dO)!;
+
+        // The loss Σ O ⊙ dO through the library's attention with the bias built from the slopes, in float32.
+        double Loss(double[] m)
+        {
+            var bias = new Tensor(1, H, L, S);
+            for (int h = 0; h < H; h++)
+            {
+                for (int i = 0; i < L; i++)
+                {
+                    for (int j = 0; j < S; j++)
+                    {
+                        bias[0, h, i, j] = (float)(-m[h] * (i + S - L - j));
+                    }
+                }
+            }
+
+            Tensor O = ScaledDotProductAttention.Forward(Q.Reshape(1, H, L, 3), K.Reshape(1, H, S, 3), V.Reshape(1, H, S, 2), bias: bias, causal: CausalAlignment.BottomRight);
+            return O.Data.Zip(dO.Data, (o, g) => (double)o * g).Sum();
+        }
+
+        for (int h = 0; h < H; h++)
+        {
+            double[] plus = (double[])slopes.Clone(), minus = (double[])slopes.Clone();
+            plus[h] += 1e-2;
+            minus[h] -= 1e-2;
+            double numeric = (Loss(plus) - Loss(minus)) / 2e-2;
+            Assert.True(Math.Abs(numeric - analytic[h]) < 2e-3 + (2e-2 * Math.Abs(numeric)), $"head {h}: analytic {analytic[h]}, finite difference {numeric}");
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 2, 1)]
+    [InlineData(3, 1, 2)]
+    [InlineData(2, 2, 3)]
+    public void GroupedKvGradientsAreTheLossSlopesByFiniteDifferences(int Hq, int H, int seed)
+    {
+        int L = 3, S = 4, d = 2, dv = 3;
+        Tensor Q = Tensor.Random(seed, [Hq, L, d]), K = Tensor.Random(seed + 1, [H, S, d]), V = Tensor.Random(seed + 2, [H, S, dv]), dO = Tensor.Random(seed + 3, [Hq, L, dv]);
+        var grads = (Tensor)Reference("7.5b").DynamicInvoke(Q, K, V, dO)!;
+        double Loss() => ScaledDotProductAttention.Forward(Q.Reshape(1, Hq, L, d), K.Reshape(1, H, S, d), V.Reshape(1, H, S, dv)).Data.Zip(dO.Data, (o, g) => (double)o * g).Sum();
+        foreach (var (tensor, offset, width) in new[] { (K, 0, d), (V, d, dv) })
+        {
+            for (int k = 0; k < tensor.Length; k++)
+            {
+                float original = tensor.Data[k];
+                tensor.Data[k] = original + 1e-2f;
+                double plus = Loss();
+                tensor.Data[k] = original - 1e-2f;
+                double minus = Loss();
+                tensor.Data[k] = original;
+                double numeric = (plus - minus) / 2e-2, analytic = grads.Data[(k / width * (d + dv)) + offset + (k % width)];
+                Assert.True(Math.Abs(numeric - analytic) < 2e-3 + (2e-2 * Math.Abs(numeric)), $"entry {k} at offset {offset}: analytic {analytic}, finite difference {numeric}");
+            }
+        }
+    }
+
     private static Delegate Reference(string id) => HiddenCaseTests.Compile(Exercises.Get(id), ReferenceAnswers.Code(id));
 }
