@@ -65,6 +65,17 @@ public sealed class AttentionOnlyDecoder
                 nameof(tokens));
         }
 
+        return Embed(tokens, Positions(B, N, startPosition));
+    }
+
+    /// <summary>
+    /// x₀ = W_E[tokens] (+ W_pos[position]), [B, N, d_model], with each token's own position: <c>positions[b][n]</c>
+    /// (a batch of left-padded prompts puts each sequence's first real token at position 0).
+    /// </summary>
+    public Tensor Embed(int[][] tokens, int[][] positions)
+    {
+        var (B, N) = RequireTokens(tokens, nameof(tokens));
+        RequirePositions(positions, B, N);
         int d = Config.DModel;
         var x = new Tensor(B, N, d);
         for (int b = 0; b < B; b++)
@@ -75,7 +86,7 @@ public sealed class AttentionOnlyDecoder
                 Weights.WE.Data.AsSpan(tokens[b][n] * d, d).CopyTo(row);
                 if (Weights.WP is { } WP)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, WP.Data.AsSpan((startPosition + n) * d, d), row);
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, WP.Data.AsSpan(positions[b][n] * d, d), row);
                 }
             }
         }
@@ -89,7 +100,12 @@ public sealed class AttentionOnlyDecoder
     /// (training, prefill without a cache) or over a KV cache (decode).
     /// </summary>
     internal DecoderLayerTrace Layer(
-        int l, Tensor x, int startPosition, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
+        int l, Tensor x, int startPosition, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit) =>
+        Layer(l, x, Positions(x.Dim(0), x.Dim(1), startPosition), attend, edit);
+
+    /// <summary>As above, with each token's own position <c>positions[b][n]</c> (RoPE rotates by it).</summary>
+    internal DecoderLayerTrace Layer(
+        int l, Tensor x, int[][] positions, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
     {
         var W = Weights.Layers[l];
         int h = Config.Heads;
@@ -97,7 +113,7 @@ public sealed class AttentionOnlyDecoder
         Tensor K = Heads.Split(Linear.Forward(x, W.WK), h);
         if (Config.Positions == PositionEncoding.Rope)
         {
-            (Q, K) = (Rope.Apply(Q, startPosition, Layout, Config.RopeTheta), Rope.Apply(K, startPosition, Layout, Config.RopeTheta));
+            (Q, K) = (RotateRows(Q, positions), RotateRows(K, positions));
         }
 
         Tensor V = Heads.Split(Linear.Forward(x, W.WV), h);
@@ -133,6 +149,48 @@ public sealed class AttentionOnlyDecoder
         }
 
         return (tokens.Length, N);
+    }
+
+    private static int[][] Positions(int B, int N, int start) =>
+        [.. Enumerable.Range(0, B).Select(_ => Enumerable.Range(start, N).ToArray())];
+
+    private void RequirePositions(int[][] positions, int B, int N)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        for (int b = 0; b < B; b++)
+        {
+            if (b >= positions.Length || positions[b] is null || positions[b].Length != N)
+            {
+                throw new ArgumentException($"positions must have shape [batch, seq] = [{B}, {N}]; row {b} is missing or of another length.", nameof(positions));
+            }
+
+            int bad = Array.FindIndex(positions[b], p => p < 0 || p >= Config.MaxLength);
+            if (bad >= 0)
+            {
+                throw new ArgumentException(
+                    $"positions[{b}][{bad}] = {positions[b][bad]} does not fit: this model learned positions 0 .. {Config.MaxLength - 1} only (Context = {Config.Context}).",
+                    nameof(positions));
+            }
+        }
+    }
+
+    // RoPE with each batch row's own positions: one call when the rows agree, else row by row.
+    private Tensor RotateRows(Tensor X, int[][] positions)
+    {
+        if (positions.All(p => p.AsSpan().SequenceEqual(positions[0])))
+        {
+            return Rope.Apply(X, positions[0], Layout, Config.RopeTheta);
+        }
+
+        int B = X.Dim(0), rowLength = X.Length / B;
+        var rotated = new Tensor(X.Shape);
+        for (int b = 0; b < B; b++)
+        {
+            var row = new Tensor(X.Data.AsSpan(b * rowLength, rowLength).ToArray(), [1, .. X.Shape[1..]]);
+            Rope.Apply(row, positions[b], Layout, Config.RopeTheta).Data.CopyTo(rotated.Data.AsSpan(b * rowLength, rowLength));
+        }
+
+        return rotated;
     }
 
     private static AttentionResult FullCausal(int layer, Tensor Q, Tensor K, Tensor V) =>
