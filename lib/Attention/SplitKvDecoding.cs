@@ -1,0 +1,117 @@
+using System.Numerics.Tensors;
+
+namespace Attention;
+
+/// <summary>
+/// Flash-Decoding (Dao et al. 2023): a decode step has one query per head, so at batch 1 there is nothing to spread over
+/// the cores but the keys. Split them into <c>splits</c> contiguous ranges, let each worker compute its range's softmax
+/// output o_k and log-sum-exp ℓ_k, then merge:
+/// <code>
+/// O = Σ_k e^(ℓ_k − ℓ) o_k,   ℓ = log Σ_k e^(ℓ_k)
+/// </code>
+/// which is exactly attention over all keys, since e^(ℓ_k − ℓ) is the share of the total weight that range k holds.
+/// </summary>
+public static class SplitKvDecoding
+{
+    /// <summary>
+    /// Decode attention q [B, Hq, 1, d] against K [B, H, S, d], V [B, H, S, d_v] (no mask: every cached key is visible),
+    /// with each (batch, head) split into <paramref name="splits"/> key ranges computed in parallel. Returns [B, Hq, 1, d_v].
+    /// </summary>
+    public static Tensor Decode(Tensor q, Tensor K, Tensor V, int splits, float? scale = null)
+    {
+        var (B, Hq, L, E, H, S, Ev) = ScaledDotProductAttention.CheckQkv(q, K, V);
+        if (L != 1)
+        {
+            throw new ArgumentException($"q must be one decode query per head, [B, Hq, 1, d]; got {q.ShapeText}.", nameof(q));
+        }
+
+        Shapes.RequirePositive(splits, nameof(splits));
+        float c = ScaledDotProductAttention.ResolveScale(scale, E);
+        int perSplit = (S + splits - 1) / splits;
+        var partials = new float[B * Hq * splits * Ev];
+        var lse = new double[B * Hq * splits];
+        Parallel.For(0, B * Hq * splits, work =>
+        {
+            int k = work % splits, bh = work / splits, b = bh / Hq, h = bh % Hq;
+            int kvh = ScaledDotProductAttention.KvHead(h, Hq, H);
+            int from = Math.Min(S, k * perSplit), to = Math.Min(S, from + perSplit);
+            lse[work] = Partial(
+                q.Row(b, h, 0),
+                K.Data.AsSpan((((b * H) + kvh) * S * E) + (from * E), (to - from) * E),
+                V.Data.AsSpan((((b * H) + kvh) * S * Ev) + (from * Ev), (to - from) * Ev),
+                c,
+                partials.AsSpan(work * Ev, Ev));
+        });
+
+        var O = new Tensor(B, Hq, 1, Ev);
+        for (int bh = 0; bh < B * Hq; bh++)
+        {
+            Merge(partials.AsSpan(bh * splits * Ev, splits * Ev), lse.AsSpan(bh * splits, splits), O.Data.AsSpan(bh * Ev, Ev));
+        }
+
+        return O;
+    }
+
+    /// <summary>
+    /// One range's normalised output softmax(c·K q) V into <paramref name="o"/> and its log-sum-exp (−∞, with o = 0, for
+    /// an empty range).
+    /// </summary>
+    public static double Partial(ReadOnlySpan<float> q, ReadOnlySpan<float> K, ReadOnlySpan<float> V, float scale, Span<float> o)
+    {
+        int E = q.Length, Ev = o.Length, n = E == 0 ? 0 : K.Length / E;
+        o.Clear();
+        if (n == 0)
+        {
+            return double.NegativeInfinity;
+        }
+
+        var scores = new float[n];
+        for (int j = 0; j < n; j++)
+        {
+            scores[j] = scale * TensorPrimitives.Dot(q, K.Slice(j * E, E));
+        }
+
+        float m = TensorPrimitives.Max(scores);
+        TensorPrimitives.Subtract(scores, m, scores);
+        TensorPrimitives.Exp(scores, scores);
+        float l = TensorPrimitives.Sum(scores);
+        for (int j = 0; j < n; j++)
+        {
+            TensorPrimitives.MultiplyAdd(V.Slice(j * Ev, Ev), scores[j] / l, o, o);
+        }
+
+        return m + Math.Log(l);
+    }
+
+    /// <summary>Merges normalised partial outputs (k rows of d_v) by their log-sum-exps into <paramref name="O"/>.</summary>
+    public static void Merge(ReadOnlySpan<float> partials, ReadOnlySpan<double> lse, Span<float> O)
+    {
+        int Ev = O.Length;
+        double total = double.NegativeInfinity;
+        foreach (double l in lse)
+        {
+            total = Math.Max(total, l);
+        }
+
+        O.Clear();
+        if (double.IsNegativeInfinity(total))
+        {
+            return;
+        }
+
+        double sum = 0;
+        foreach (double l in lse)
+        {
+            sum += Math.Exp(l - total);
+        }
+
+        for (int k = 0; k < lse.Length; k++)
+        {
+            float share = (float)(Math.Exp(lse[k] - total) / sum);
+            if (share > 0)
+            {
+                TensorPrimitives.MultiplyAdd(partials.Slice(k * Ev, Ev), share, O, O);
+            }
+        }
+    }
+}
