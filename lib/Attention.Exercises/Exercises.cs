@@ -29,6 +29,7 @@ public static class Exercises
             .. SparseAttentionExercises.All,
             .. LongContextDiagnosticsExercises.All,
             .. LatentAttentionExercises.All,
+            .. ServingExercises.All,
             .. FlashBackwardExercises.All,
         ];
         var duplicate = all.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1);

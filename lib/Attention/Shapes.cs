@@ -56,6 +56,12 @@ public static class Shapes
     /// <summary>Requires every element to be finite (no NaN, no ±∞): such inputs would poison every output they touch.</summary>
     public static void RequireFinite(Tensor tensor, string argument)
     {
+        // One vectorised pass (the largest magnitude is NaN or ∞ exactly when some value is); the index only on failure.
+        if (tensor.Length == 0 || float.IsFinite(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<float>(tensor.Data)))
+        {
+            return;
+        }
+
         int index = Array.FindIndex(tensor.Data, v => !float.IsFinite(v));
         if (index >= 0)
         {

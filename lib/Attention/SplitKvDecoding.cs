@@ -19,14 +19,17 @@ public static class SplitKvDecoding
     /// </summary>
     public static Tensor Decode(Tensor q, Tensor K, Tensor V, int splits, float? scale = null)
     {
-        var (B, Hq, L, E, H, S, Ev) = ScaledDotProductAttention.CheckQkv(q, K, V);
-        if (L != 1)
-        {
-            throw new ArgumentException($"q must be one decode query per head, [B, Hq, 1, d]; got {q.ShapeText}.", nameof(q));
-        }
+        // Shapes only: scanning the whole cache for NaN at every step would read it twice, and reading it is the cost.
+        Shapes.Require(q, nameof(q), "[B, Hq, 1, d]", Shapes.Any, Shapes.Any, 1, Shapes.Any);
+        int B = q.Dim(0), Hq = q.Dim(1), E = q.Dim(3);
+        Shapes.Require(K, nameof(K), "[B, H, S, d]", B, Shapes.Any, Shapes.Any, E);
+        int H = K.Dim(1), S = K.Dim(2);
+        Shapes.Require(V, nameof(V), "[B, H, S, d_v]", B, H, S, Shapes.Any);
+        int Ev = V.Dim(3);
+        _ = ScaledDotProductAttention.KvHead(0, Hq, H);
 
         Shapes.RequirePositive(splits, nameof(splits));
-        float c = ScaledDotProductAttention.ResolveScale(scale, E);
+        float c = ScaledDotProductAttention.ResolveScale(scale, Math.Max(E, 1));
         int perSplit = (S + splits - 1) / splits;
         var partials = new float[B * Hq * splits * Ev];
         var lse = new double[B * Hq * splits];

@@ -53,6 +53,50 @@ public static partial class ReferenceAnswers
                 return A;
             }
             """,
+        ["7.4a"] =
+            """
+            long BlocksForParallelSampling(int promptTokens, int samples, int generatedTokens, int blockSize)
+            {
+                if (promptTokens < 1 || samples < 1 || generatedTokens < 0 || blockSize < 1)
+                {
+                    throw new ArgumentException("promptTokens, samples and blockSize must be at least 1, generatedTokens at least 0.");
+                }
+
+                long full = promptTokens / blockSize, tail = promptTokens % blockSize;
+                if (generatedTokens == 0)
+                {
+                    return full + (tail > 0 ? 1 : 0);
+                }
+
+                // Full prompt blocks stay shared; from the partly filled one on, every sample ends up with its own blocks
+                // (the first samples to write copy it, the last writes into the original).
+                long own = (tail + generatedTokens + blockSize - 1) / blockSize;
+                return full + (samples * own);
+            }
+            """,
+        ["7.4b"] =
+            """
+            Tensor PaddedWindowMask(int[] promptLengths, int generated, int window)
+            {
+                if (window < 1 || generated < 0 || promptLengths.Length == 0 || promptLengths.Any(n => n < 1))
+                {
+                    throw new ArgumentException("window and prompt lengths must be at least 1, generated at least 0.");
+                }
+
+                int B = promptLengths.Length, P = promptLengths.Max(), S = P + generated + 1;
+                var mask = new Tensor(B, S);
+                for (int b = 0; b < B; b++)
+                {
+                    int pad = P - promptLengths[b];
+                    for (int s = Math.Max(pad, S - window); s < S; s++)
+                    {
+                        mask[b, s] = 1;
+                    }
+                }
+
+                return mask;
+            }
+            """,
         ["7.5a"] =
             """
             double[] AlibiSlopeGradients(Tensor Q, Tensor K, Tensor V, double[] slopes, Tensor dO)

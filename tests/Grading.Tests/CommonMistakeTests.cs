@@ -601,6 +601,29 @@ public class CommonMistakeTests
                 return A;
             }
             """, [true, false, false, false, true] },
+        // No copy-on-write: the prompt's last block counted once, as if the samples could all write into it.
+        { "7.4a", """
+            long BlocksForParallelSampling(int promptTokens, int samples, int generatedTokens, int blockSize)
+            {
+                if (promptTokens < 1 || samples < 1 || generatedTokens < 0 || blockSize < 1) throw new ArgumentException("sizes");
+                long promptBlocks = (promptTokens + blockSize - 1) / blockSize;
+                long free = promptBlocks * blockSize - promptTokens;
+                long extra = Math.Max(0, generatedTokens - free);
+                return promptBlocks + (samples * ((extra + blockSize - 1) / blockSize));
+            }
+            """, [true, true, false, true, false, true] },
+        // The window counted in slots with the pad slots in it: a shorter prompt's padding is visible.
+        { "7.4b", """
+            Tensor PaddedWindowMask(int[] promptLengths, int generated, int window)
+            {
+                if (window < 1 || generated < 0 || promptLengths.Any(n => n < 1)) throw new ArgumentException("sizes");
+                int B = promptLengths.Length, S = promptLengths.Max() + generated + 1;
+                var mask = new Tensor(B, S);
+                for (int b = 0; b < B; b++)
+                    for (int s = Math.Max(0, S - window); s < S; s++) mask[b, s] = 1;
+                return mask;
+            }
+            """, [true, false, true, false, true] },
         // The gradient with respect to a logit taken as P ⊙ dP, without subtracting D: the softmax's row constraint forgotten.
         { "7.5a", """
             double[] AlibiSlopeGradients(Tensor Q, Tensor K, Tensor V, double[] slopes, Tensor dO)

@@ -149,5 +149,70 @@ public class ReferenceAnswerCheckTests
         }
     }
 
+    [Theory]
+    [InlineData(10, 4, 3, 4)]
+    [InlineData(12, 3, 5, 4)]
+    [InlineData(1, 5, 0, 3)]
+    [InlineData(7, 1, 9, 2)]
+    [InlineData(33, 6, 17, 8)]
+    public void BlocksForParallelSamplingIsWhatACopyOnWriteSimulationHolds(int prompt, int samples, int generated, int blockSize)
+    {
+        // Reference-counted blocks; samples write one token each in turn; a shared block is copied before a write.
+        var refs = new Dictionary<int, int>();
+        int nextBlock = 0;
+        var promptBlocks = new List<int>();
+        for (int t = 0; t < prompt; t += blockSize)
+        {
+            promptBlocks.Add(nextBlock);
+            refs[nextBlock++] = samples;
+        }
+
+        var tables = Enumerable.Range(0, samples).Select(_ => new List<int>(promptBlocks)).ToArray();
+        var lengths = Enumerable.Repeat(prompt, samples).ToArray();
+        for (int step = 0; step < generated; step++)
+        {
+            for (int k = 0; k < samples; k++)
+            {
+                if (lengths[k] % blockSize == 0)
+                {
+                    tables[k].Add(nextBlock);
+                    refs[nextBlock++] = 1;
+                }
+                else if (refs[tables[k][^1]] > 1)
+                {
+                    refs[tables[k][^1]]--;
+                    tables[k][^1] = nextBlock;
+                    refs[nextBlock++] = 1;
+                }
+
+                lengths[k]++;
+            }
+        }
+
+        long inUse = refs.Count(r => r.Value > 0);
+        Assert.Equal(inUse, (long)Reference("7.4a").DynamicInvoke(prompt, samples, generated, blockSize)!);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 5 }, 1, 8)]
+    [InlineData(new[] { 1, 6, 3 }, 0, 3)]
+    [InlineData(new[] { 4 }, 4, 2)]
+    public void PaddedWindowMaskFollowsPositionsNotSlots(int[] lengths, int generated, int window)
+    {
+        var mask = (Tensor)Reference("7.4b").DynamicInvoke(lengths, generated, window)!;
+        int P = lengths.Max(), S = P + generated + 1;
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            // Sequence b's tokens, by position: the current one is at lengths[b] + generated.
+            int current = lengths[b] + generated;
+            for (int s = 0; s < S; s++)
+            {
+                int position = s - (P - lengths[b]);
+                bool visible = position >= 0 && current - position < window;
+                Assert.Equal(visible ? 1f : 0f, mask[b, s]);
+            }
+        }
+    }
+
     private static Delegate Reference(string id) => HiddenCaseTests.Compile(Exercises.Get(id), ReferenceAnswers.Code(id));
 }
