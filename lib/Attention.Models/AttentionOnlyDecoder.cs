@@ -7,7 +7,7 @@ namespace Attention.Models;
 /// for each layer l:
 ///   Q, K, V = Split(x_l W_Q), Split(x_l W_K), Split(x_l W_V)        [B, h, N, d_head]
 ///   Q, K = RoPE(Q), RoPE(K)                          (RoPE models only; positions 0 .. N − 1)
-///   z = softmax(Q Kᵀ / √d_head + causal mask) V       [B, h, N, d_head]
+///   z = softmax(Q Kᵀ / √d_head + ALiBi bias + causal mask) V   [B, h, N, d_head]   (the bias in ALiBi models only)
 ///   x_{l+1} = x_l + Merge(z) W_O                      [B, N, d_model]
 /// logits = x_L W_U                                   [B, N, V]
 /// </code>
@@ -44,7 +44,8 @@ public sealed class AttentionOnlyDecoder
         var layers = new DecoderLayerTrace[Config.Layers];
         for (int l = 0; l < Config.Layers; l++)
         {
-            layers[l] = Layer(l, x, startPosition: 0, FullCausal, edit);
+            layers[l] = Layer(l, x, startPosition: 0, (_, Q, K, V) => ScaledDotProductAttention.ForwardWithWeights(
+                Q, K, V, bias: PositionBias(Q.Dim(2), K.Dim(2)), causal: CausalAlignment.TopLeft), edit);
             x = x + layers[l].Output;
         }
 
@@ -193,6 +194,10 @@ public sealed class AttentionOnlyDecoder
         return rotated;
     }
 
-    private static AttentionResult FullCausal(int layer, Tensor Q, Tensor K, Tensor V) =>
-        ScaledDotProductAttention.ForwardWithWeights(Q, K, V, causal: CausalAlignment.TopLeft);
+    /// <summary>
+    /// The logit bias of an ALiBi model for <paramref name="queries"/> queries that are the last of <paramref name="keys"/>
+    /// positions (<see cref="Alibi.Bias"/>, [1, h, L, S]); null for learned positions and RoPE, which need none.
+    /// </summary>
+    public Tensor? PositionBias(int queries, int keys) =>
+        Config.Positions == PositionEncoding.Alibi ? Alibi.Bias(Config.Heads, queries, keys) : null;
 }

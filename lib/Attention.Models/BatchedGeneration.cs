@@ -96,7 +96,10 @@ public static class BatchedGeneration
                 (_, Q, K, V) =>
                 {
                     cache.Append(K, V);
-                    return new AttentionResult(ScaledDotProductAttention.Forward(Q, cache.Keys, cache.Values, mask: mask), null);
+
+                    // ALiBi's distances in slots are distances in tokens: padding sits only before a sequence's first token.
+                    Tensor? bias = model.PositionBias(Q.Dim(2), cache.Length);
+                    return new AttentionResult(ScaledDotProductAttention.Forward(Q, cache.Keys, cache.Values, mask: mask, bias: bias), null);
                 },
                 edit: null);
             x = x + layer.Output;

@@ -8,6 +8,9 @@ public enum PositionEncoding
 
     /// <summary>RoPE on queries and keys in every layer (Llama): no position table, any length.</summary>
     Rope,
+
+    /// <summary>ALiBi (Press et al. 2022): a penalty −m_h · distance on every logit, one slope per head; no position table, any length.</summary>
+    Alibi,
 }
 
 /// <summary>
@@ -29,7 +32,7 @@ public sealed record DecoderConfig(
     /// <summary>The configuration of the shipped model: V = 64, d_model = 64, 4 heads of 16, 2 layers, learned positions, 64 tokens.</summary>
     public static DecoderConfig Shipped { get; } = new(Vocab: 64, DModel: 64, Heads: 4, Layers: 2, Context: 64);
 
-    /// <summary>The longest input the model accepts: Context with learned positions, unbounded with RoPE.</summary>
+    /// <summary>The longest input the model accepts: Context with learned positions, unbounded with RoPE or ALiBi.</summary>
     public int MaxLength => Positions == PositionEncoding.Learned ? Context : int.MaxValue;
 
     /// <summary>d_head = d_model / h.</summary>
@@ -50,9 +53,9 @@ public sealed record DecoderConfig(
                 nameof(DModel));
         }
 
-        if (Positions is not (PositionEncoding.Learned or PositionEncoding.Rope))
+        if (Positions is not (PositionEncoding.Learned or PositionEncoding.Rope or PositionEncoding.Alibi))
         {
-            throw new ArgumentException($"Positions must be Learned or Rope; got {Positions}.", nameof(Positions));
+            throw new ArgumentException($"Positions must be Learned, Rope or Alibi; got {Positions}.", nameof(Positions));
         }
 
         if (!(RopeTheta > 1) || double.IsInfinity(RopeTheta))

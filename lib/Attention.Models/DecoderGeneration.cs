@@ -92,8 +92,12 @@ public sealed class CachedSession
                 l,
                 x,
                 start,
-                (_, Q, K, V) => new AttentionResult(
-                    start == 0 ? CachedAttention.Prefill(cache, Q, K, V) : CachedAttention.Decode(cache, Q, K, V), null),
+                (_, Q, K, V) =>
+                {
+                    Tensor? bias = model.PositionBias(Q.Dim(2), start + Q.Dim(2));
+                    return new AttentionResult(
+                        start == 0 ? CachedAttention.Prefill(cache, Q, K, V, bias) : CachedAttention.Decode(cache, Q, K, V, bias), null);
+                },
                 edit: null);
             x = x + layer.Output;
         }

@@ -178,6 +178,7 @@ public class DecoderFileTests : IDisposable
     [Theory]
     [InlineData(PositionEncoding.Learned)]
     [InlineData(PositionEncoding.Rope)]
+    [InlineData(PositionEncoding.Alibi)]
     public void A_written_file_reads_back_to_the_same_weights_and_info(PositionEncoding positions)
     {
         var weights = DecoderWeights.Random(new DecoderConfig(11, 8, 2, 2, 6, positions), 3);

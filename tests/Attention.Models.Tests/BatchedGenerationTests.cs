@@ -29,6 +29,7 @@ public class BatchedGenerationTests(ShippedDecoderFixture shipped) : IClassFixtu
     [Theory]
     [InlineData(PositionEncoding.Rope)]
     [InlineData(PositionEncoding.Learned)]
+    [InlineData(PositionEncoding.Alibi)]
     public void Positions_count_real_tokens_for_rope_and_learned_positions(PositionEncoding positions)
     {
         var config = new DecoderConfig(Vocab: 16, DModel: 16, Heads: 2, Layers: 2, Context: 32) { Positions = positions };

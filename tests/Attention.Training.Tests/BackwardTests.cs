@@ -108,6 +108,7 @@ public class BackwardTests
     [Theory]
     [InlineData(PositionEncoding.Learned)]
     [InlineData(PositionEncoding.Rope)]
+    [InlineData(PositionEncoding.Alibi)]
     public void Decoder_gradient_of_every_parameter_matches_finite_differences(PositionEncoding positions)
     {
         var config = new DecoderConfig(Vocab: 7, DModel: 8, Heads: 2, Layers: 2, Context: 6, positions);

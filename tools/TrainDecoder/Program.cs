@@ -24,6 +24,7 @@ for (int i = 0; i < args.Length; i += 2)
     {
         case "--steps": options = options with { Steps = int.Parse(args[i + 1]) }; break;
         case "--seed": options = options with { Seed = int.Parse(args[i + 1]) }; break;
+        case "--context": options = options with { Config = options.Config with { Context = int.Parse(args[i + 1]) } }; break;
         case "--positions": options = options with { Config = options.Config with { Positions = Enum.Parse<PositionEncoding>(args[i + 1], ignoreCase: true) } }; break;
         case "--min-segment": options = options with { MinSegment = int.Parse(args[i + 1]) }; break;
         case "--cycled": options = options with { CycledShare = double.Parse(args[i + 1]) }; break;
@@ -112,7 +113,7 @@ Console.WriteLine(previous is null
 
 static void Fail(string argument) =>
     throw new ArgumentException(
-        $"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --cycled SHARE, --min-segment T, --positions learned|rope, --out DIR (each with a value)");
+        $"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --cycled SHARE, --min-segment T, --positions learned|rope|alibi, --context N, --out DIR (each with a value)");
 
 static string FindData()
 {
