@@ -239,7 +239,7 @@ public static class CachedAttention
         int T = KvCache.CheckNew(Knew, Vnew, cache.Batch, cache.KvHeads, cache.HeadDim, cache.ValueDim);
         CheckQueries(Qnew, cache.Batch, cache.KvHeads, T, cache.HeadDim);
 
-        Tensor K = ConcatTokens(cache.Keys, Knew), V = ConcatTokens(cache.Values, Vnew);
+        Tensor K = Tensor.Concat(cache.Keys, Knew, axis: 2), V = Tensor.Concat(cache.Values, Vnew, axis: 2);
         int S = K.Dim(2);
         Tensor O = ScaledDotProductAttention.Forward(
             Qnew, K, V, mask: Mask.SlidingWindow(T, S, cache.Window), bias: bias, scale: scale);
@@ -267,20 +267,5 @@ public static class CachedAttention
         }
 
         Shapes.RequireFinite(Qnew, nameof(Qnew));
-    }
-
-    /// <summary>[B, H, S1, e] ++ [B, H, S2, e] along the token axis → [B, H, S1 + S2, e].</summary>
-    private static Tensor ConcatTokens(Tensor first, Tensor second)
-    {
-        int B = first.Dim(0), H = first.Dim(1), S1 = first.Dim(2), S2 = second.Dim(2), e = first.Dim(3);
-        var joined = new Tensor(B, H, S1 + S2, e);
-        int block1 = S1 * e, block2 = S2 * e;
-        for (int bh = 0; bh < B * H; bh++)
-        {
-            Array.Copy(first.Data, bh * block1, joined.Data, bh * (block1 + block2), block1);
-            Array.Copy(second.Data, bh * block2, joined.Data, (bh * (block1 + block2)) + block1, block2);
-        }
-
-        return joined;
     }
 }

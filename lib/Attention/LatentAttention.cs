@@ -75,7 +75,7 @@ public static class LatentAttention
         int B = X.Dim(0), dR = w.RopeDim;
         var (cache, start) = Extend(X, w, past);
         int S = cache.Tokens;
-        Tensor K = ConcatFeatures(Heads.Split(Linear.Forward(cache.C, w.WUk), heads), Broadcast(cache.KRope.Reshape(B, 1, S, dR), heads));
+        Tensor K = Tensor.Concat(Heads.Split(Linear.Forward(cache.C, w.WUk), heads), Broadcast(cache.KRope.Reshape(B, 1, S, dR), heads), axis: -1);
         Tensor V = Heads.Split(Linear.Forward(cache.C, w.WUv), heads);
         Tensor Q = Queries(X, w, heads, start, out int headDim);
         Tensor O = ScaledDotProductAttention.Forward(Q, K, V, causal: CausalAlignment.BottomRight, scale: Scale(headDim, dR));
@@ -115,7 +115,7 @@ public static class LatentAttention
             }
         }
 
-        Tensor Kshared = ConcatFeatures(cache.C.Reshape(B, 1, S, dc), cache.KRope.Reshape(B, 1, S, dR));
+        Tensor Kshared = Tensor.Concat(cache.C.Reshape(B, 1, S, dc), cache.KRope.Reshape(B, 1, S, dR), axis: -1);
         Tensor latentOut = ScaledDotProductAttention.Forward(
             Qabsorbed, Kshared, cache.C.Reshape(B, 1, S, dc), causal: CausalAlignment.BottomRight, scale: Scale(headDim, dR));
 
@@ -146,7 +146,7 @@ public static class LatentAttention
         Shapes.Require(past.C, "past.C", "[batch, tokens, latentDim]", X.Dim(0), Shapes.Any, w.LatentDim);
         Shapes.Require(past.KRope, "past.KRope", "[batch, tokens, ropeDim]", X.Dim(0), past.Tokens, w.RopeDim);
         LatentCache fresh = Compress(X, w, past.Tokens);
-        return (new(ConcatTokens(past.C, fresh.C), ConcatTokens(past.KRope, fresh.KRope)), past.Tokens);
+        return (new(Tensor.Concat(past.C, fresh.C, axis: 1), Tensor.Concat(past.KRope, fresh.KRope, axis: 1)), past.Tokens);
     }
 
     private static Tensor Queries(Tensor X, LatentAttentionWeights w, int heads, int startPosition, out int headDim)
@@ -154,7 +154,7 @@ public static class LatentAttention
         Tensor content = Heads.Split(Linear.Forward(X, w.WQ), heads);
         Tensor rope = Rope.Apply(Heads.Split(Linear.Forward(X, w.WQr), heads), startPosition, RopeLayout.RotateHalf);
         headDim = content.Dim(3);
-        return ConcatFeatures(content, rope);
+        return Tensor.Concat(content, rope, axis: -1);
     }
 
     private static int Check(Tensor X, LatentAttentionWeights w, int heads, bool checkHeads)
@@ -203,33 +203,5 @@ public static class LatentAttention
         }
 
         return all;
-    }
-
-    // [B, H, S, d1] ++ [B, H, S, d2] → [B, H, S, d1 + d2].
-    private static Tensor ConcatFeatures(Tensor a, Tensor b)
-    {
-        int B = a.Dim(0), H = a.Dim(1), S = a.Dim(2), d1 = a.Dim(3), d2 = b.Dim(3);
-        var joined = new Tensor(B, H, S, d1 + d2);
-        for (int i = 0; i < B * H * S; i++)
-        {
-            a.Data.AsSpan(i * d1, d1).CopyTo(joined.Data.AsSpan(i * (d1 + d2), d1));
-            b.Data.AsSpan(i * d2, d2).CopyTo(joined.Data.AsSpan((i * (d1 + d2)) + d1, d2));
-        }
-
-        return joined;
-    }
-
-    // [B, S1, d] ++ [B, S2, d] → [B, S1 + S2, d].
-    private static Tensor ConcatTokens(Tensor first, Tensor second)
-    {
-        int B = first.Dim(0), S1 = first.Dim(1), S2 = second.Dim(1), d = first.Dim(2);
-        var joined = new Tensor(B, S1 + S2, d);
-        for (int b = 0; b < B; b++)
-        {
-            first.Data.AsSpan(b * S1 * d, S1 * d).CopyTo(joined.Data.AsSpan(b * (S1 + S2) * d, S1 * d));
-            second.Data.AsSpan(b * S2 * d, S2 * d).CopyTo(joined.Data.AsSpan(((b * (S1 + S2)) + S1) * d, S2 * d));
-        }
-
-        return joined;
     }
 }

@@ -115,6 +115,43 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// <paramref name="a"/> and <paramref name="b"/> joined along <paramref name="axis"/> (negative counts from the end), as
+    /// <c>torch.cat([a, b], dim=axis)</c>: every other axis must agree. [B, H, S1, d] and [B, H, S2, d] along −2 give
+    /// [B, H, S1 + S2, d] (a cache growing by new tokens); along −1, features side by side.
+    /// </summary>
+    /// <exception cref="ArgumentException">Ranks differ, the axis is outside them, or another axis differs (both shapes named).</exception>
+    public static Tensor Concat(Tensor a, Tensor b, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        int k = axis < 0 ? a.Rank + axis : axis;
+        bool same = a.Rank == b.Rank && k >= 0 && k < a.Rank;
+        for (int i = 0; same && i < a.Rank; i++)
+        {
+            same = i == k || a.shape[i] == b.shape[i];
+        }
+
+        if (!same)
+        {
+            throw new ArgumentException($"Concat along axis {axis} needs equal ranks and equal sizes on every other axis; got {a.ShapeText} and {b.ShapeText}.", nameof(b));
+        }
+
+        int[] joinedShape = a.Shape;
+        joinedShape[k] += b.shape[k];
+        var joined = new Tensor(joinedShape);
+
+        // Below the axis the data are contiguous runs: one run of a, then one of b, per index of the axes before it.
+        int inner = Count(a.shape[(k + 1)..]), runA = a.shape[k] * inner, runB = b.shape[k] * inner;
+        for (int outer = 0, count = Count(a.shape[..k]); outer < count; outer++)
+        {
+            Array.Copy(a.Data, outer * runA, joined.Data, outer * (runA + runB), runA);
+            Array.Copy(b.Data, outer * runB, joined.Data, (outer * (runA + runB)) + runA, runB);
+        }
+
+        return joined;
+    }
+
+    /// <summary>
     /// Head <paramref name="h"/> of batch row <paramref name="b"/> of a [B, H, N, d] tensor, as its own [N, d] tensor
     /// (a copy: the course's tensors own their whole array). Use <see cref="HeadSpan"/> to read or write in place.
     /// </summary>

@@ -150,4 +150,41 @@ public class TensorMathTests
         Assert.Throws<IndexOutOfRangeException>(() => new Tensor(1, 2, 3, 4).Head(0, 2));
         Assert.Throws<InvalidOperationException>(() => new Tensor(3).Transpose());
     }
+
+    [Fact]
+    public void ConcatPutsEveryElementWhereItsIndexSaysForAnyAxis()
+    {
+        Gen.Select(Gen.Int[1, 4], Gen.Int[0, 3], Gen.Int[1, 3], Gen.Int[0, 1000]).Sample((rank, axisSeed, extra, seed) =>
+        {
+            var random = new Random(seed);
+            int[] shapeA = [.. Enumerable.Range(0, rank).Select(_ => random.Next(1, 4))];
+            int axis = axisSeed % rank;
+            int[] shapeB = (int[])shapeA.Clone();
+            shapeB[axis] = extra;
+            Tensor a = Tensor.Random(seed, shapeA), b = Tensor.Random(seed + 1, shapeB);
+            Tensor joined = Tensor.Concat(a, b, axis - rank);
+            Assert.Equal(shapeA[axis] + extra, joined.Dim(axis));
+            for (int k = 0; k < joined.Length; k++)
+            {
+                // Unravel k over the joined shape; read from a or b at the same index (shifted on the axis for b).
+                int[] index = new int[rank];
+                for (int i = rank - 1, rest = k; i >= 0; i--)
+                {
+                    index[i] = rest % joined.Dim(i);
+                    rest /= joined.Dim(i);
+                }
+
+                bool fromA = index[axis] < shapeA[axis];
+                if (!fromA)
+                {
+                    index[axis] -= shapeA[axis];
+                }
+
+                Assert.Equal(fromA ? a[index] : b[index], joined.Data[k]);
+            }
+        });
+        var ex = Assert.Throws<ArgumentException>(() => Tensor.Concat(new Tensor(2, 3), new Tensor(3, 3), axis: 1));
+        Assert.Contains("[2, 3]", ex.Message);
+        Assert.Contains("[3, 3]", ex.Message);
+    }
 }
