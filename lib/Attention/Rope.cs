@@ -91,7 +91,46 @@ public static class Rope
         }
 
         CheckParameters(d, theta);
-        double[] frequencies = FrequenciesExact(d, theta);
+        return Rotate(X, positions, layout, FrequenciesExact(d, theta));
+    }
+
+    /// <summary>
+    /// Rotates token n of <paramref name="X"/> [B, H, N, d] as if it sat at <c>positions[n]</c>, pair i by the angle
+    /// positions[n] · <c>frequencies[i]</c>: RoPE with frequencies of one's own, such as the rescaled ones of
+    /// <see cref="RopeScaling"/> for reading past the trained context.
+    /// </summary>
+    /// <param name="X">Queries or keys [batch, heads, tokens, headDim], headDim even.</param>
+    /// <param name="positions">int[N], each ≥ 0.</param>
+    /// <param name="layout">Which dimensions are paired.</param>
+    /// <param name="frequencies">double[d/2], finite: the angle per position of each pair.</param>
+    public static Tensor Apply(Tensor X, int[] positions, RopeLayout layout, double[] frequencies)
+    {
+        Shapes.Require(X, nameof(X), "[batch, heads, tokens, headDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
+        ArgumentNullException.ThrowIfNull(positions);
+        ArgumentNullException.ThrowIfNull(frequencies);
+        int d = X.Dim(3);
+        if (d % 2 != 0 || d == 0 || frequencies.Length != d / 2 || !frequencies.All(double.IsFinite))
+        {
+            throw new ArgumentException(
+                $"frequencies must hold d/2 finite values for X {X.ShapeText} (d even); got {frequencies.Length} values.", nameof(frequencies));
+        }
+
+        if (positions.Length != X.Dim(2) || positions.Any(p => p < 0))
+        {
+            throw new ArgumentException($"positions must hold one entry ≥ 0 per token of X {X.ShapeText}; got {positions.Length} entries.", nameof(positions));
+        }
+
+        if (layout is not (RopeLayout.Interleaved or RopeLayout.RotateHalf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(layout), layout, "layout must be Interleaved or RotateHalf.");
+        }
+
+        return Rotate(X, positions, layout, frequencies);
+    }
+
+    private static Tensor Rotate(Tensor X, int[] positions, RopeLayout layout, double[] frequencies)
+    {
+        int B = X.Dim(0), H = X.Dim(1), N = X.Dim(2), d = X.Dim(3);
         int half = d / 2;
         var rotated = X.Clone();
         var cos = new float[half];
@@ -157,7 +196,7 @@ public static class Rope
         return perm;
     }
 
-    private static double[] FrequenciesExact(int d, double theta)
+    internal static double[] FrequenciesExact(int d, double theta)
     {
         var f = new double[d / 2];
         for (int i = 0; i < f.Length; i++)
@@ -168,7 +207,7 @@ public static class Rope
         return f;
     }
 
-    private static void CheckParameters(int headDim, double theta)
+    internal static void CheckParameters(int headDim, double theta)
     {
         if (headDim <= 0 || headDim % 2 != 0)
         {
