@@ -136,30 +136,26 @@ public sealed class PagedKvCache(KvBlockPool pool)
             int kvh = ScaledDotProductAttention.KvHead(h, Hq, Pool.KvHeads);
             ReadOnlySpan<float> qh = q.Row(0, h, 0);
             Span<float> o = output.Row(0, h, 0);
-            double m = double.NegativeInfinity, l = 0;
+            var softmax = new OnlineSoftmax();
             for (int k = 0; k < table.Count; k++)
             {
                 int used = Math.Min(Pool.BlockSize, Length - (k * Pool.BlockSize));
+                Span<float> p = scores.AsSpan(0, used);
                 for (int s = 0; s < used; s++)
                 {
-                    scores[s] = c * System.Numerics.Tensors.TensorPrimitives.Dot(qh, Pool.Keys.AsSpan(Pool.Offset(table[k], kvh, s), d));
+                    p[s] = c * System.Numerics.Tensors.TensorPrimitives.Dot(qh, Pool.Keys.AsSpan(Pool.Offset(table[k], kvh, s), d));
                 }
 
-                // Rescale what came before to the new maximum, then add this block's weights and values.
-                double mNew = Math.Max(m, System.Numerics.Tensors.TensorPrimitives.Max(scores.AsSpan(0, used)));
-                float correction = (float)Math.Exp(m - mNew);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(o, correction, o);
-                l *= correction;
+                // The online softmax (6.3) rescales what came before to the new maximum and gives this block's weights.
+                float rescale = (float)softmax.Update(p, p);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(o, rescale, o);
                 for (int s = 0; s < used; s++)
                 {
-                    float p = (float)Math.Exp(scores[s] - mNew);
-                    l += p;
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Pool.Values.AsSpan(Pool.Offset(table[k], kvh, s), d), p, o, o);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Pool.Values.AsSpan(Pool.Offset(table[k], kvh, s), d), p[s], o, o);
                 }
-
-                m = mNew;
             }
 
+            double l = softmax.Sum;
             if (l > 0)
             {
                 System.Numerics.Tensors.TensorPrimitives.Divide(o, (float)l, o);

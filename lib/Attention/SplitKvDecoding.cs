@@ -26,7 +26,10 @@ public static class SplitKvDecoding
         int H = K.Dim(1), S = K.Dim(2);
         Shapes.Require(V, nameof(V), "[B, H, S, d_v]", B, H, S, Shapes.Any);
         int Ev = V.Dim(3);
-        _ = ScaledDotProductAttention.KvHead(0, Hq, H);
+        if (H == 0 || Hq % H != 0)
+        {
+            throw new ArgumentException($"K has {H} heads, which does not divide q's {Hq} heads (q {q.ShapeText}, K {K.ShapeText}).", nameof(K));
+        }
 
         Shapes.RequirePositive(splits, nameof(splits));
         float c = ScaledDotProductAttention.ResolveScale(scale, Math.Max(E, 1));
@@ -74,16 +77,15 @@ public static class SplitKvDecoding
             scores[j] = scale * TensorPrimitives.Dot(q, K.Slice(j * E, E));
         }
 
-        float m = TensorPrimitives.Max(scores);
-        TensorPrimitives.Subtract(scores, m, scores);
-        TensorPrimitives.Exp(scores, scores);
-        float l = TensorPrimitives.Sum(scores);
+        var softmax = new OnlineSoftmax();
+        softmax.Update(scores, scores);
+        float l = (float)softmax.Sum;
         for (int j = 0; j < n; j++)
         {
             TensorPrimitives.MultiplyAdd(V.Slice(j * Ev, Ev), scores[j] / l, o, o);
         }
 
-        return m + Math.Log(l);
+        return softmax.LogSumExp;
     }
 
     /// <summary>Merges normalised partial outputs (k rows of d_v) by their log-sum-exps into <paramref name="O"/>.</summary>
