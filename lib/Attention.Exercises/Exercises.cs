@@ -29,6 +29,8 @@ public static class Exercises
             .. SparseAttentionExercises.All,
             .. LongContextDiagnosticsExercises.All,
             .. LatentAttentionExercises.All,
+            .. StreamingExercises.All,
+            .. LengthExercises.All,
             .. ServingExercises.All,
             .. FlashBackwardExercises.All,
         ];

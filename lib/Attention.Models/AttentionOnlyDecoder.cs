@@ -19,11 +19,55 @@ public sealed class AttentionOnlyDecoder
     /// <summary>The RoPE pairing of RoPE models.</summary>
     public const RopeLayout Layout = RopeLayout.Interleaved;
 
+    private readonly double[]? ropeFrequencies;
+
     /// <summary>Wraps trained (or fresh) weights; they are used, not copied.</summary>
     public AttentionOnlyDecoder(DecoderWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         Weights = weights;
+    }
+
+    private AttentionOnlyDecoder(DecoderWeights weights, double[] ropeFrequencies, double logitScale)
+        : this(weights) => (this.ropeFrequencies, LogitScale) = (ropeFrequencies, logitScale);
+
+    /// <summary>
+    /// The RoPE frequencies θ_i [d_head / 2] the model rotates with: the trained base's unless
+    /// <see cref="WithRopeFrequencies"/> replaced them; null for learned positions and ALiBi.
+    /// </summary>
+    public double[]? RopeFrequencies => Config.Positions != PositionEncoding.Rope
+        ? null
+        : ropeFrequencies ?? [.. Rope.Frequencies(Config.HeadDim, Config.RopeTheta).Select(f => (double)f)];
+
+    /// <summary>The factor every attention logit is multiplied by (1 unless set, e.g. YaRN's temperature).</summary>
+    public double LogitScale { get; } = 1;
+
+    /// <summary>
+    /// The same weights read with other RoPE frequencies (<see cref="RopeScaling"/>: position interpolation, NTK-aware,
+    /// YaRN) and, optionally, attention logits multiplied by <paramref name="logitScale"/>. Nothing is retrained.
+    /// </summary>
+    /// <param name="frequencies">θ_i', d_head / 2 finite positive values.</param>
+    /// <param name="logitScale">The logit factor, &gt; 0 (YaRN: <see cref="RopeScaling.YarnAttentionFactor"/>).</param>
+    public AttentionOnlyDecoder WithRopeFrequencies(double[] frequencies, double logitScale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(frequencies);
+        if (Config.Positions != PositionEncoding.Rope)
+        {
+            throw new InvalidOperationException($"only a RoPE model has frequencies to scale; this one uses {Config.Positions} positions.");
+        }
+
+        if (frequencies.Length != Config.HeadDim / 2 || frequencies.Any(f => !(f > 0) || double.IsInfinity(f)))
+        {
+            throw new ArgumentException(
+                $"frequencies must be d_head / 2 = {Config.HeadDim / 2} finite positive values; got {frequencies.Length} values.", nameof(frequencies));
+        }
+
+        if (!(logitScale > 0) || double.IsInfinity(logitScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(logitScale), logitScale, "the logit scale must be finite and > 0.");
+        }
+
+        return new AttentionOnlyDecoder(Weights, [.. frequencies], logitScale);
     }
 
     /// <summary>The model's parameters.</summary>
@@ -104,17 +148,26 @@ public sealed class AttentionOnlyDecoder
         int l, Tensor x, int startPosition, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit) =>
         Layer(l, x, Positions(x.Dim(0), x.Dim(1), startPosition), attend, edit);
 
-    /// <summary>As above, with each token's own position <c>positions[b][n]</c> (RoPE rotates by it).</summary>
+    /// <summary>
+    /// As above, with each token's own position <c>positions[b][n]</c> (RoPE rotates by it); null leaves Q and K unrotated
+    /// for an <paramref name="attend"/> that applies positions itself (a streaming cache, by cache place).
+    /// </summary>
     internal DecoderLayerTrace Layer(
-        int l, Tensor x, int[][] positions, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
+        int l, Tensor x, int[][]? positions, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
     {
         var W = Weights.Layers[l];
         int h = Config.Heads;
         Tensor Q = Heads.Split(Linear.Forward(x, W.WQ), h);
         Tensor K = Heads.Split(Linear.Forward(x, W.WK), h);
-        if (Config.Positions == PositionEncoding.Rope)
+        if (Config.Positions == PositionEncoding.Rope && positions is not null)
         {
             (Q, K) = (RotateRows(Q, positions), RotateRows(K, positions));
+        }
+
+        if (LogitScale != 1)
+        {
+            // Scaling Q scales every logit Q Kᵀ: the same as a softmax temperature 1 / LogitScale.
+            Q *= (float)LogitScale;
         }
 
         Tensor V = Heads.Split(Linear.Forward(x, W.WV), h);
@@ -175,12 +228,17 @@ public sealed class AttentionOnlyDecoder
         }
     }
 
+    /// <summary>Q or K [B, h, T, d_head] rotated by this model's RoPE at <paramref name="positions"/> (one per row T).</summary>
+    internal Tensor Rotate(Tensor X, int[] positions) => ropeFrequencies is null
+        ? Rope.Apply(X, positions, Layout, Config.RopeTheta)
+        : Rope.Apply(X, positions, Layout, ropeFrequencies);
+
     // RoPE with each batch row's own positions: one call when the rows agree, else row by row.
     private Tensor RotateRows(Tensor X, int[][] positions)
     {
         if (positions.All(p => p.AsSpan().SequenceEqual(positions[0])))
         {
-            return Rope.Apply(X, positions[0], Layout, Config.RopeTheta);
+            return Rotate(X, positions[0]);
         }
 
         int B = X.Dim(0), rowLength = X.Length / B;
@@ -188,7 +246,7 @@ public sealed class AttentionOnlyDecoder
         for (int b = 0; b < B; b++)
         {
             var row = new Tensor(X.Data.AsSpan(b * rowLength, rowLength).ToArray(), [1, .. X.Shape[1..]]);
-            Rope.Apply(row, positions[b], Layout, Config.RopeTheta).Data.CopyTo(rotated.Data.AsSpan(b * rowLength, rowLength));
+            Rotate(row, positions[b]).Data.CopyTo(rotated.Data.AsSpan(b * rowLength, rowLength));
         }
 
         return rotated;

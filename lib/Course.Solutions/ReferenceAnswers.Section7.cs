@@ -53,6 +53,92 @@ public static partial class ReferenceAnswers
                 return A;
             }
             """,
+        ["7.2a"] =
+            """
+            int[] PositionsPredictableThroughCache(int length, int period, int sinks, int window)
+            {
+                if (length < 1 || period < 1 || sinks < 0 || window < 1)
+                {
+                    throw new ArgumentException("length, period and window must be at least 1, sinks at least 0.");
+                }
+
+                bool Held(int j, int now) => j < sinks || j > now - window;
+                var predictable = new List<int>();
+                for (int p = 0; p + 1 < length; p++)
+                {
+                    // Key j carries token j − 1 (if it could see it when it arrived); it answers when token j − 1 = token p.
+                    for (int j = p; j >= 1; j--)
+                    {
+                        if ((j - 1) % period == p % period && Held(j, p) && Held(j - 1, j))
+                        {
+                            predictable.Add(p);
+                            break;
+                        }
+                    }
+                }
+
+                return predictable.ToArray();
+            }
+            """,
+        ["7.2b"] =
+            """
+            long[] StreamingDotProducts(int length, int sinks, int window)
+            {
+                if (length < 1 || sinks < 0 || window < 1)
+                {
+                    throw new ArgumentException("length and window must be at least 1, sinks at least 0.");
+                }
+
+                long dense = 0, windowed = 0, recomputed = 0, streaming = 0;
+                for (long p = 0; p < length; p++)
+                {
+                    long seen = p + 1, m = Math.Min(seen, window);
+                    dense += seen;
+                    windowed += m;
+                    recomputed += m * (m + 1) / 2;
+                    streaming += Math.Min(seen, (long)sinks + window);
+                }
+
+                return [dense, windowed, recomputed, streaming];
+            }
+            """,
+        ["7.3a"] =
+            """
+            int[] UnseenAnglePairs(double[] trainedFrequencies, double[] usedFrequencies, int trainedContext, int targetLength)
+            {
+                if (trainedFrequencies.Length == 0 || trainedFrequencies.Length != usedFrequencies.Length || trainedContext < 1 || targetLength < 1
+                    || trainedFrequencies.Concat(usedFrequencies).Any(f => !(f > 0) || double.IsInfinity(f)))
+                {
+                    throw new ArgumentException("one positive finite frequency per pair in both arrays, and lengths of at least 1.");
+                }
+
+                // Distances run from 0 to n − 1, so training produced the angles 0 .. (L_train − 1) θ_i, or every angle after a full turn.
+                var unseen = new List<int>();
+                for (int i = 0; i < trainedFrequencies.Length; i++)
+                {
+                    double trained = (trainedContext - 1) * trainedFrequencies[i];
+                    if (trained < 2 * Math.PI && (targetLength - 1) * usedFrequencies[i] > trained)
+                    {
+                        unseen.Add(i);
+                    }
+                }
+
+                return unseen.ToArray();
+            }
+            """,
+        ["7.3b"] =
+            """
+            int[] AlibiReach(int heads, double logitSpread, double epsilon)
+            {
+                if (heads < 1 || !(logitSpread >= 0) || double.IsInfinity(logitSpread) || !(epsilon > 0) || epsilon > 1)
+                {
+                    throw new ArgumentException("heads ≥ 1, a finite spread ≥ 0 and epsilon in (0, 1].");
+                }
+
+                // weight(j) / weight(i) = exp(content gap − m d) ≤ exp(Δ − m d): at least ε while d ≤ (Δ − ln ε) / m.
+                return Alibi.Slopes(heads).Select(m => (int)Math.Floor((logitSpread - Math.Log(epsilon)) / m)).ToArray();
+            }
+            """,
         ["7.4a"] =
             """
             long BlocksForParallelSampling(int promptTokens, int samples, int generatedTokens, int blockSize)

@@ -601,6 +601,51 @@ public class CommonMistakeTests
                 return A;
             }
             """, [true, false, false, false, true] },
+        // The window must hold the earlier copy of the current token itself: the key after it, which carries it, is forgotten.
+        { "7.2a", """
+            int[] PositionsPredictableThroughCache(int length, int period, int sinks, int window)
+            {
+                if (length < 1 || period < 1 || sinks < 0 || window < 1) throw new ArgumentException("sizes");
+                var found = new List<int>();
+                for (int p = 0; p + 1 < length; p++)
+                    for (int j = p; j >= 1; j--)
+                        if ((j - 1) % period == p % period && (j - 1 < sinks || j - 1 > p - window)) { found.Add(p); break; }
+                return found.ToArray();
+            }
+            """, [false, true, false, false, true, true] },
+        // Re-computation counted like a window cache: one row of dot products per new token instead of the window's whole triangle.
+        { "7.2b", """
+            long[] StreamingDotProducts(int length, int sinks, int window)
+            {
+                if (length < 1 || sinks < 0 || window < 1) throw new ArgumentException("sizes");
+                long dense = 0, windowed = 0, streaming = 0;
+                for (long p = 0; p < length; p++)
+                {
+                    dense += p + 1;
+                    windowed += Math.Min(p + 1, window);
+                    streaming += Math.Min(p + 1, (long)sinks + window);
+                }
+                return [dense, windowed, windowed, streaming];
+            }
+            """, [false, false, true, false, true] },
+        // No full-turn rule: a pair that went all the way round in training is still called out of distribution.
+        { "7.3a", """
+            int[] UnseenAnglePairs(double[] trainedFrequencies, double[] usedFrequencies, int trainedContext, int targetLength)
+            {
+                if (trainedFrequencies.Length == 0 || trainedFrequencies.Length != usedFrequencies.Length || trainedContext < 1 || targetLength < 1)
+                    throw new ArgumentException("sizes");
+                return Enumerable.Range(0, trainedFrequencies.Length)
+                    .Where(i => (targetLength - 1) * usedFrequencies[i] > (trainedContext - 1) * trainedFrequencies[i]).ToArray();
+            }
+            """, [false, true, false, false, false, true] },
+        // The slopes 2^(−8k/n) for every head count: the paper's rule for counts that are not a power of two is skipped.
+        { "7.3b", """
+            int[] AlibiReach(int heads, double logitSpread, double epsilon)
+            {
+                if (heads < 1 || !(logitSpread >= 0) || !(epsilon > 0) || epsilon > 1) throw new ArgumentException("sizes");
+                return Enumerable.Range(1, heads).Select(k => (int)Math.Floor((logitSpread - Math.Log(epsilon)) / Math.Pow(2, -8.0 * k / heads))).ToArray();
+            }
+            """, [true, true, false, true, false, true] },
         // No copy-on-write: the prompt's last block counted once, as if the samples could all write into it.
         { "7.4a", """
             long BlocksForParallelSampling(int promptTokens, int samples, int generatedTokens, int blockSize)

@@ -35,6 +35,7 @@ for (int i = 0; i < args.Length; i += 2)
     }
 }
 
+string command = args.Length == 0 ? DecoderFile.RebuildCommand : $"{DecoderFile.RebuildCommand} -- {string.Join(' ', args)}";
 output ??= FindData();
 Directory.CreateDirectory(output);
 string weightsPath = Path.Combine(output, DecoderFile.ShippedName);
@@ -57,7 +58,7 @@ var info = new JsonObject
 {
     ["training"] = new JsonObject
     {
-        ["command"] = DecoderFile.RebuildCommand,
+        ["command"] = command,
         ["steps"] = options.Steps,
         ["batchSize"] = options.BatchSize,
         ["learningRate"] = options.LearningRate,
@@ -87,7 +88,7 @@ File.WriteAllText(Path.Combine(output, "induction-decoder-curve.csv"), csv.ToStr
 var md = new StringBuilder();
 md.AppendLine("# The course's trained decoder: measured");
 md.AppendLine();
-md.AppendLine($"Written by `{DecoderFile.RebuildCommand}` ({options.Steps} steps in {seconds:F0} s on {Environment.ProcessorCount} cores). Weights: `data/{DecoderFile.ShippedName}`, SHA-256 of the payload `{checksum}`.");
+md.AppendLine($"Written by `{command}` ({options.Steps} steps in {seconds:F0} s on {Environment.ProcessorCount} cores). Weights: `{RepositoryPath(weightsPath)}`, SHA-256 of the payload `{checksum}`.");
 md.AppendLine($"Model: {options.Config.Layers} attention-only layers, d_model {options.Config.DModel}, {options.Config.Heads} heads of {options.Config.HeadDim}, vocabulary {options.Config.Vocab}, {options.Config.Positions} positions, context {options.Config.Context}; {weights.Count:N0} parameters.");
 md.AppendLine();
 md.AppendLine($"Held-out repeated-half accuracy: **{metrics.Accuracy:P1}** (chance {1.0 / options.Config.Vocab:P1}), on 256 held-out sequences.");
@@ -114,6 +115,12 @@ Console.WriteLine(previous is null
 static void Fail(string argument) =>
     throw new ArgumentException(
         $"unexpected argument {argument}; use --steps N, --seed S, --lr RATE, --batch B, --cycled SHARE, --min-segment T, --positions learned|rope|alibi, --context N, --out DIR (each with a value)");
+
+static string RepositoryPath(string path)
+{
+    string data = FindData();
+    return Path.GetRelativePath(Path.GetDirectoryName(data)!, path).Replace('\\', '/');
+}
 
 static string FindData()
 {
