@@ -105,6 +105,14 @@ public static class RepeatedSequences
     /// <summary>The same, from a seed.</summary>
     public static RepeatedBatch Sample(int seed, int batch, int length, int vocab) => Sample(new MersenneTwister(seed), batch, length, vocab);
 
+    /// <summary>Noise, a segment of T tokens (T uniform in minSegment .. maxSegment) and its repeat, from a seed.</summary>
+    public static RepeatedBatch Sample(int seed, int batch, int length, int vocab, int minSegment, int maxSegment) =>
+        Sample(new MersenneTwister(seed), batch, length, vocab, minSegment, maxSegment);
+
+    /// <summary>A segment of T tokens (T uniform in minSegment .. maxSegment) repeated from start to end, from a seed.</summary>
+    public static RepeatedBatch Cycled(int seed, int batch, int length, int vocab, int minSegment, int maxSegment) =>
+        Cycled(new MersenneTwister(seed), batch, length, vocab, minSegment, maxSegment);
+
     /// <summary>A segment of T tokens and its repeat, nothing else (2T tokens): the textbook induction probe.</summary>
     public static RepeatedBatch Doubled(int seed, int batch, int segment, int vocab) =>
         Sample(new MersenneTwister(seed), batch, 2 * segment, vocab, segment, segment);

@@ -135,8 +135,18 @@ public static partial class ReferenceAnswers
                     throw new ArgumentException("heads ≥ 1, a finite spread ≥ 0 and epsilon in (0, 1].");
                 }
 
+                // Press et al.'s slopes: 2^(−8k/p) for the largest power of two p ≤ n, then every other slope of 2p.
+                int p = 1;
+                while (2 * p <= heads)
+                {
+                    p *= 2;
+                }
+
+                var slopes = Enumerable.Range(1, p).Select(k => Math.Pow(2, -8.0 * k / p))
+                    .Concat(Enumerable.Range(0, heads - p).Select(k => Math.Pow(2, -8.0 * ((2 * k) + 1) / (2 * p))));
+
                 // weight(j) / weight(i) = exp(content gap − m d) ≤ exp(Δ − m d): at least ε while d ≤ (Δ − ln ε) / m.
-                return Alibi.Slopes(heads).Select(m => (int)Math.Floor((logitSpread - Math.Log(epsilon)) / m)).ToArray();
+                return slopes.Select(m => (int)Math.Floor((logitSpread - Math.Log(epsilon)) / m)).ToArray();
             }
             """,
         ["7.4a"] =
