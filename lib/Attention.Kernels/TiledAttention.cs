@@ -15,8 +15,7 @@ namespace Attention.Kernels;
 /// </summary>
 public static class TiledAttention
 {
-    private const int Lanes = 8;        // floats per Vector256
-    private const int RowBlock = 4;     // query rows per micro-kernel
+    private const int RowBlock = TileProducts.RowBlock;
     private const int DecodeRows = 8;   // fewer query rows than this: scores as dot products, no transposed K
 
     [ThreadStatic]
@@ -31,9 +30,10 @@ public static class TiledAttention
     /// <param name="blockRows">Query rows per work item (Br).</param>
     /// <param name="blockKeys">Keys per tile (Bc); rounded up to a multiple of 16.</param>
     /// <param name="threads">Threads to use; default all processors.</param>
+    /// <param name="width">The SIMD width of the tile products; default <see cref="KernelWidths.Best"/>.</param>
     /// <returns>[B, Hq, L, Ev].</returns>
     public static Tensor Forward(Tensor Q, Tensor K, Tensor V, CausalAlignment? causal = null, float? scale = null,
-        int blockRows = 64, int blockKeys = 256, int? threads = null)
+        int blockRows = 64, int blockKeys = 256, int? threads = null, KernelWidth? width = null)
     {
         ArgumentNullException.ThrowIfNull(Q);
         ArgumentNullException.ThrowIfNull(K);
@@ -51,7 +51,9 @@ public static class TiledAttention
 
         Shapes.RequirePositive(blockRows, nameof(blockRows));
         Shapes.RequirePositive(blockKeys, nameof(blockKeys));
-        int Bc = (blockKeys + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+        KernelWidth simd = width ?? KernelWidths.Best;
+        int unit = 2 * simd.Lanes();    // columns per micro-kernel step: tiles and value rows are padded to whole steps
+        int Bc = (blockKeys + unit - 1) / unit * unit;
         int Br = (blockRows + RowBlock - 1) / RowBlock * RowBlock;
         float s = scale ?? 1f / MathF.Sqrt(E);
         int offset = causal switch { CausalAlignment.TopLeft => 0, CausalAlignment.BottomRight => S - L, _ => int.MaxValue };
@@ -65,18 +67,18 @@ public static class TiledAttention
         {
             int qb = item % qBlocks, h = item / qBlocks % Hq, b = item / qBlocks / Hq;
             workspace ??= new Workspace();
-            workspace.Ensure(Br, Bc, E, Ev);
-            Block(Q, K, V, keys, O, workspace, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
+            workspace.Ensure(Br, Bc, E, Ev, unit);
+            Block(Q, K, V, keys, O, workspace, simd, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
         });
         return O;
     }
 
     // One (batch, query head, query block): the online softmax over the key tiles this block can see.
-    private static void Block(Tensor Q, Tensor K, Tensor V, TransposedKeys? keys, Tensor O, Workspace w, int b, int h, int kv, int i0, int rows,
-        int S, int E, int Ev, int Bc, float scale, int offset)
+    private static void Block(Tensor Q, Tensor K, Tensor V, TransposedKeys? keys, Tensor O, Workspace w, KernelWidth simd, int b, int h, int kv,
+        int i0, int rows, int S, int E, int Ev, int Bc, float scale, int offset)
     {
-        int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock;
-        int EvPadded = (Ev + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+        int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock, unit = 2 * simd.Lanes();
+        int EvPadded = (Ev + unit - 1) / unit * unit;
         Span<float> q = w.Q.AsSpan(0, rowsPadded * E), acc = w.O.AsSpan(0, rowsPadded * EvPadded);
         q.Clear();
         acc.Clear();
@@ -92,7 +94,7 @@ public static class TiledAttention
             int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
             if (keys is not null)
             {
-                Scores(w, keys.Data, keys.Offset(b, kv, E) + j0, keys.Stride, rowsPadded, E, Bc);
+                TileProducts.Scores(simd, w.Q, keys.Data, keys.Offset(b, kv, E) + j0, keys.Stride, w.S, rowsPadded, E, Bc);
             }
             else
             {
@@ -127,7 +129,7 @@ public static class TiledAttention
             }
 
             w.S.AsSpan(rows * Bc, (rowsPadded - rows) * Bc).Clear();
-            Accumulate(w, values, valueStart, valueStride, rowsPadded, EvPadded, cols, Bc);
+            TileProducts.Accumulate(simd, w.S, values, valueStart, valueStride, w.O, rowsPadded, EvPadded, cols, Bc);
         }
 
         for (int r = 0; r < rows; r++)
@@ -140,7 +142,7 @@ public static class TiledAttention
         }
     }
 
-    // V rows of one tile, zero-padded to whole vectors, for a value width that is not a multiple of 16.
+    // V rows of one tile, zero-padded to whole micro-kernel steps, for a value width that is not a multiple of one.
     private static float[] PaddedValues(Tensor V, Workspace w, int b, int kv, int j0, int cols, int Ev, int EvPadded)
     {
         Span<float> vt = w.V.AsSpan(0, cols * EvPadded);
@@ -197,103 +199,14 @@ public static class TiledAttention
         }
     }
 
-    // S[r, j] = Σ_e q[r, e] Kᵀ[e, j]: 4 rows × 16 keys per step, 8 accumulators in registers.
-    private static void Scores(Workspace w, float[] keysT, int start, int stride, int rows, int E, int Bc)
-    {
-        ref float q = ref MemoryMarshal.GetArrayDataReference(w.Q);
-        ref float kt = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(keysT), start);
-        ref float s = ref MemoryMarshal.GetArrayDataReference(w.S);
-        for (int r = 0; r < rows; r += RowBlock)
-        {
-            for (int j = 0; j < Bc; j += 2 * Lanes)
-            {
-                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-                for (int e = 0; e < E; e++)
-                {
-                    Vector256<float> k0 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j));
-                    Vector256<float> k1 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j + Lanes));
-                    Vector256<float> q0 = Vector256.Create(Unsafe.Add(ref q, (r * E) + e));
-                    Vector256<float> q1 = Vector256.Create(Unsafe.Add(ref q, ((r + 1) * E) + e));
-                    Vector256<float> q2 = Vector256.Create(Unsafe.Add(ref q, ((r + 2) * E) + e));
-                    Vector256<float> q3 = Vector256.Create(Unsafe.Add(ref q, ((r + 3) * E) + e));
-                    a00 = Vector256.FusedMultiplyAdd(q0, k0, a00);
-                    a01 = Vector256.FusedMultiplyAdd(q0, k1, a01);
-                    a10 = Vector256.FusedMultiplyAdd(q1, k0, a10);
-                    a11 = Vector256.FusedMultiplyAdd(q1, k1, a11);
-                    a20 = Vector256.FusedMultiplyAdd(q2, k0, a20);
-                    a21 = Vector256.FusedMultiplyAdd(q2, k1, a21);
-                    a30 = Vector256.FusedMultiplyAdd(q3, k0, a30);
-                    a31 = Vector256.FusedMultiplyAdd(q3, k1, a31);
-                }
-
-                a00.StoreUnsafe(ref s, (nuint)((r * Bc) + j));
-                a01.StoreUnsafe(ref s, (nuint)((r * Bc) + j + Lanes));
-                a10.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j));
-                a11.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j + Lanes));
-                a20.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j));
-                a21.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j + Lanes));
-                a30.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j));
-                a31.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j + Lanes));
-            }
-        }
-    }
-
-    // O[r, c] += Σ_j P[r, j] V[j, c]: 4 rows × 16 output features per step, accumulated in registers over the tile.
-    private static void Accumulate(Workspace w, float[] values, int start, int stride, int rows, int EvPadded, int cols, int Bc)
-    {
-        ref float p = ref MemoryMarshal.GetArrayDataReference(w.S);
-        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), start);
-        ref float o = ref MemoryMarshal.GetArrayDataReference(w.O);
-        for (int r = 0; r < rows; r += RowBlock)
-        {
-            for (int c = 0; c < EvPadded; c += 2 * Lanes)
-            {
-                ref float o0 = ref Unsafe.Add(ref o, (r * EvPadded) + c);
-                ref float o1 = ref Unsafe.Add(ref o0, EvPadded);
-                ref float o2 = ref Unsafe.Add(ref o1, EvPadded);
-                ref float o3 = ref Unsafe.Add(ref o2, EvPadded);
-                Vector256<float> a00 = Vector256.LoadUnsafe(ref o0), a01 = Vector256.LoadUnsafe(ref o0, Lanes);
-                Vector256<float> a10 = Vector256.LoadUnsafe(ref o1), a11 = Vector256.LoadUnsafe(ref o1, Lanes);
-                Vector256<float> a20 = Vector256.LoadUnsafe(ref o2), a21 = Vector256.LoadUnsafe(ref o2, Lanes);
-                Vector256<float> a30 = Vector256.LoadUnsafe(ref o3), a31 = Vector256.LoadUnsafe(ref o3, Lanes);
-                for (int j = 0; j < cols; j++)
-                {
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c));
-                    Vector256<float> v1 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c + Lanes));
-                    Vector256<float> p0 = Vector256.Create(Unsafe.Add(ref p, (r * Bc) + j));
-                    Vector256<float> p1 = Vector256.Create(Unsafe.Add(ref p, ((r + 1) * Bc) + j));
-                    Vector256<float> p2 = Vector256.Create(Unsafe.Add(ref p, ((r + 2) * Bc) + j));
-                    Vector256<float> p3 = Vector256.Create(Unsafe.Add(ref p, ((r + 3) * Bc) + j));
-                    a00 = Vector256.FusedMultiplyAdd(p0, v0, a00);
-                    a01 = Vector256.FusedMultiplyAdd(p0, v1, a01);
-                    a10 = Vector256.FusedMultiplyAdd(p1, v0, a10);
-                    a11 = Vector256.FusedMultiplyAdd(p1, v1, a11);
-                    a20 = Vector256.FusedMultiplyAdd(p2, v0, a20);
-                    a21 = Vector256.FusedMultiplyAdd(p2, v1, a21);
-                    a30 = Vector256.FusedMultiplyAdd(p3, v0, a30);
-                    a31 = Vector256.FusedMultiplyAdd(p3, v1, a31);
-                }
-
-                a00.StoreUnsafe(ref o0);
-                a01.StoreUnsafe(ref o0, Lanes);
-                a10.StoreUnsafe(ref o1);
-                a11.StoreUnsafe(ref o1, Lanes);
-                a20.StoreUnsafe(ref o2);
-                a21.StoreUnsafe(ref o2, Lanes);
-                a30.StoreUnsafe(ref o3);
-                a31.StoreUnsafe(ref o3, Lanes);
-            }
-        }
-    }
-
     // Per-thread buffers, kept between calls: a block's scaled queries, one tile's scores, padded V rows, the running output.
     private sealed class Workspace
     {
         public float[] Q = [], S = [], V = [], O = [], M = [], L = [];
 
-        public void Ensure(int Br, int Bc, int E, int Ev)
+        public void Ensure(int Br, int Bc, int E, int Ev, int unit)
         {
-            int EvPadded = (Ev + (2 * Lanes) - 1) / (2 * Lanes) * (2 * Lanes);
+            int EvPadded = (Ev + unit - 1) / unit * unit;
             Grow(ref Q, Br * E);
             Grow(ref S, Br * Bc);
             Grow(ref V, Bc * EvPadded);

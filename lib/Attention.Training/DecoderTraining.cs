@@ -16,7 +16,7 @@ namespace Attention.Training;
 /// result does not depend on the number of threads.</param>
 /// <param name="EvalEvery">Steps between held-out accuracy measurements in the curve.</param>
 /// <param name="MinSegment">The shortest segment T of the training data (the longest is Context / 2).</param>
-/// <param name="CycledShare">The share of each batch drawn as <see cref="RepeatedSequences.Cycled"/> (the segment repeated
+/// <param name="CycledShare">The share of each batch drawn as <see cref="RepeatedSequences.Cycled(MathNet.Numerics.Random.MersenneTwister, int, int, int, int, int)"/> (the segment repeated
 /// to the end) instead of noise, segment, repeat. Without them training sits on a plateau for thousands of steps: copying
 /// from the context pays only inside the repeat and costs as much in the noise, so nothing pulls the heads toward the circuit.</param>
 public sealed record TrainingOptions(
