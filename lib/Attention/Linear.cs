@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Attention;
 
 /// <summary>
@@ -34,12 +32,7 @@ public static class Linear
             return Y;
         }
 
-        // MathNet stores column-major, so row-major X [rows, dIn] reads as Xᵀ and W as Wᵀ;
-        // Yᵀ = Wᵀ Xᵀ then lands in Y's row-major storage without any copy back.
-        var Xt = Matrix<float>.Build.Dense(dIn, rows, X.Data);
-        var Wt = Matrix<float>.Build.Dense(dOut, dIn, W.Data);
-        var Yt = Matrix<float>.Build.Dense(dOut, rows, Y.Data);
-        Wt.Multiply(Xt, Yt);
+        Gemm.Multiply(X.Data, W.Data, Y.Data, rows, dIn, dOut);
         if (b is not null)
         {
             for (int r = 0; r < rows; r++)
