@@ -63,19 +63,37 @@ public static class TiledAttention
         // Many query rows reuse each key: transpose K once ([E, S] per KV head, zero-padded to whole tiles) so the score
         // tile is a broadcast-FMA product. A few rows (decode) read each key once: dot products on K as it is.
         var keys = L >= DecodeRows ? KeysTransposed(K, Bc, options) : null;
-        Parallel.For(0, B * Hq * qBlocks, options, item =>
+
+        // Decode with fewer work items than threads (Flash-Decoding): each item's keys are split into ranges of whole tiles,
+        // one per spare thread, and the partial results merged by their log-sum-exp. Prefill has work items enough.
+        int items = B * Hq * qBlocks, tiles = (S + Bc - 1) / Bc;
+        int splits = keys is null && qBlocks == 1 && items < options.MaxDegreeOfParallelism ? Math.Max(1, Math.Min(options.MaxDegreeOfParallelism / items, tiles)) : 1;
+        int tilesPerSplit = (tiles + splits - 1) / splits;
+        var partials = splits > 1 ? new Partials(items * splits, Br, Ev) : null;
+        Parallel.For(0, items * splits, options, job =>
         {
+            int item = job / splits, split = job % splits;
             int qb = item % qBlocks, h = item / qBlocks % Hq, b = item / qBlocks / Hq;
+            var range = new KeyRange(split * tilesPerSplit * Bc, (int)Math.Min(S, (long)(split + 1) * tilesPerSplit * Bc));
             workspace ??= new Workspace();
             workspace.Ensure(Br, Bc, E, Ev, unit);
-            Block(Q, K, V, keys, O, workspace, simd, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset);
+            Block(Q, K, V, keys, O, workspace, simd, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset, range, partials, job);
         });
+        if (partials is not null)
+        {
+            partials.Merge(O, B * Hq, L, splits);
+        }
+
         return O;
     }
 
+    // The keys one job attends over: [From, To), a whole number of tiles from the start.
+    private readonly record struct KeyRange(int From, int To);
+
     // One (batch, query head, query block): the online softmax over the key tiles this block can see.
+    // With partials, the unnormalised output and the running max and sum go to the job's slot instead of O.
     private static void Block(Tensor Q, Tensor K, Tensor V, TransposedKeys? keys, Tensor O, Workspace w, KernelWidth simd, int b, int h, int kv,
-        int i0, int rows, int S, int E, int Ev, int Bc, float scale, int offset)
+        int i0, int rows, int S, int E, int Ev, int Bc, float scale, int offset, KeyRange range, Partials? partials, int job)
     {
         int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock, unit = 2 * simd.Lanes();
         int EvPadded = (Ev + unit - 1) / unit * unit;
@@ -88,8 +106,8 @@ public static class TiledAttention
         l.Clear();
 
         // Keys a causal block can see end at i0 + rows − 1 + offset: later tiles are skipped, not computed.
-        long lastVisible = offset == int.MaxValue ? S - 1 : Math.Min(S - 1, (long)i0 + rows - 1 + offset);
-        for (int j0 = 0; j0 <= lastVisible; j0 += Bc)
+        long lastVisible = Math.Min(range.To - 1, offset == int.MaxValue ? S - 1 : Math.Min(S - 1, (long)i0 + rows - 1 + offset));
+        for (int j0 = range.From; j0 <= lastVisible; j0 += Bc)
         {
             int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
             if (keys is not null)
@@ -130,6 +148,12 @@ public static class TiledAttention
 
             w.S.AsSpan(rows * Bc, (rowsPadded - rows) * Bc).Clear();
             TileProducts.Accumulate(simd, w.S, values, valueStart, valueStride, w.O, rowsPadded, EvPadded, cols, Bc);
+        }
+
+        if (partials is not null)
+        {
+            partials.Store(job, acc, m, l, rows, EvPadded);
+            return;
         }
 
         for (int r = 0; r < rows; r++)

@@ -94,4 +94,20 @@ public class TiledAttentionTests
         Assert.Equal("V", wrongV.ParamName);
         Assert.Equal("blockKeys", Assert.ThrowsAny<ArgumentException>(() => TiledAttention.Forward(Q, new Tensor(1, 2, 5, 8), new Tensor(1, 2, 5, 8), blockKeys: 0)).ParamName);
     }
+    [Fact]
+    public void Decode_split_across_threads_equals_the_reference()
+    {
+        // One or two heads and up to 7 queries against a long cache on 2–4 threads: the keys are split across the spare
+        // threads (Flash-Decoding) and merged by log-sum-exp; the reference attends over all of them at once.
+        Gen.Select(Gen.Int[1, 2], Gen.Int[1, 7], Gen.Int[1, 700], Gen.Int[1, 40], Gen.Int[2, 4], Gen.Int[0, 2], Gen.Int[0, 1_000_000])
+            .Sample((H, L, S, E, threads, c, seed) =>
+            {
+                var Q = Tensor.Random(seed, [1, H, L, E], sigma: 2);
+                var K = Tensor.Random(seed + 1, [1, H, S, E], sigma: 2);
+                var V = Tensor.Random(seed + 2, [1, H, S, E]);
+                Tensor expected = ScaledDotProductAttention.Forward(Q, K, V, causal: Alignments[c]);
+                Tensor actual = TiledAttention.Forward(Q, K, V, causal: Alignments[c], blockKeys: 32, threads: threads);
+                return RelativeError(actual, expected) <= 1e-5;
+            }, iter: 300);
+    }
 }
