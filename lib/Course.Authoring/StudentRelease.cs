@@ -12,7 +12,7 @@ public static class StudentRelease
     /// <summary>What the release holds, relative to the repository root (folders are copied without bin/ and obj/).</summary>
     public static IReadOnlyList<string> Parts { get; } =
     [
-        "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Attention.Training", "lib/Notebooks.slnf", "data",
+        "notebooks", "lib/Attention", "lib/Course.Grading", "lib/Attention.Exercises", "lib/Attention.Plots", "lib/Attention.Models", "lib/Attention.Training", "lib/Notebooks.slnf", "lib/Directory.Build.props", "data",
         "lib/Course.Runner", "lib/Course.Site", "tools/site-assets",
         "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig", ".config", ".vscode/extensions.json",
         ".devcontainer", "LICENSE",

@@ -66,6 +66,12 @@ foreach (var notebook in notebooks)
     results.Add(result);
     if (!result.Succeeded)
         Console.WriteLine($"  FAILED {result.FailureMessage}");
+
+    // Where a student's wait goes: the kernel's start (everything outside the cells) and the slowest cells.
+    var inCells = TimeSpan.FromTicks(result.Cells.Sum(c => c.Elapsed.Ticks));
+    var slowest = result.Cells.OrderByDescending(c => c.Elapsed).Take(3)
+        .Select(c => $"cell {c.Index} {c.Elapsed.TotalSeconds:0.0} s (`{(c.FirstLine.Length > 40 ? c.FirstLine[..40] + "…" : c.FirstLine)}`)");
+    Console.WriteLine(FormattableString.Invariant($"  {result.Elapsed.TotalSeconds:0.0} s: kernel start and shutdown {(result.Elapsed - inCells).TotalSeconds:0.0} s; slowest {string.Join(", ", slowest)}"));
 }
 
 Console.WriteLine();
