@@ -69,7 +69,7 @@ public static class TiledAttention
         int items = B * Hq * qBlocks, tiles = (S + Bc - 1) / Bc;
         int splits = keys is null && qBlocks == 1 && items < options.MaxDegreeOfParallelism ? Math.Max(1, Math.Min(options.MaxDegreeOfParallelism / items, tiles)) : 1;
         int tilesPerSplit = (tiles + splits - 1) / splits;
-        var partials = splits > 1 ? new Partials(items * splits, Br, Ev) : null;
+        var partials = splits > 1 ? new Partials(items, splits, Br, Ev) : null;
         Parallel.For(0, items * splits, options, job =>
         {
             int item = job / splits, split = job % splits;
@@ -81,7 +81,7 @@ public static class TiledAttention
         });
         if (partials is not null)
         {
-            partials.Merge(O, B * Hq, L, splits);
+            partials.Merge(O, L);
         }
 
         return O;
