@@ -37,7 +37,7 @@ public sealed class AttentionOnlyDecoder
     /// </summary>
     public double[]? RopeFrequencies => Config.Positions != PositionEncoding.Rope
         ? null
-        : ropeFrequencies ?? [.. Rope.Frequencies(Config.HeadDim, Config.RopeTheta).Select(f => (double)f)];
+        : ropeFrequencies ?? RopeScaling.Interpolated(Config.HeadDim, factor: 1, Config.RopeTheta);
 
     /// <summary>The factor every attention logit is multiplied by (1 unless set, e.g. YaRN's temperature).</summary>
     public double LogitScale { get; } = 1;
