@@ -5,220 +5,255 @@ using System.Runtime.Intrinsics;
 namespace Attention.Kernels;
 
 /// <summary>
-/// The two products of a FlashAttention tile as register-blocked micro-kernels, at either SIMD width: 4 query rows × 2
-/// registers of columns per step, 8 accumulators held in registers. The Vector512 pair is the Vector256 pair with twice
-/// the lanes; <see cref="TiledAttention"/> pads tiles and value rows to whole steps (16 or 32 columns).
+/// The two products of a FlashAttention tile as register-blocked micro-kernels, at either SIMD width. Each step keeps a
+/// block of query rows × column registers in accumulators for the whole inner loop, enough independent FMA chains to
+/// cover the FMA latency on two pipes: Vector256 6 rows × 2 registers (12 accumulators of the 16 AVX2 registers),
+/// Vector512 4 rows × 4 registers (16 of the 32 AVX-512 registers, a whole 64-float value row per step). Pointers are
+/// bumped, not recomputed, so the loop body is the loads and the FMAs. <see cref="TiledAttention"/> pads rows to
+/// <see cref="Rows"/> and tiles and value rows to <see cref="Columns"/>.
 /// </summary>
 internal static class TileProducts
 {
-    /// <summary>Query rows per micro-kernel step.</summary>
-    public const int RowBlock = 4;
+    /// <summary>Query rows per micro-kernel step at <paramref name="width"/>.</summary>
+    public static int Rows(KernelWidth width) => width == KernelWidth.Vector512 ? 4 : 6;
 
-    /// <summary>S[r, j] = Σ_e Q[r, e] Kᵀ[e, start + j] for rows 0 .. rows − 1 (a multiple of 4) and j &lt; Bc.</summary>
-    public static void Scores(KernelWidth width, float[] queries, float[] keysT, int start, int stride, float[] scores, int rows, int E, int Bc)
-    {
-        if (width == KernelWidth.Vector512)
-        {
-            Scores512(queries, keysT, start, stride, scores, rows, E, Bc);
-        }
-        else
-        {
-            Scores256(queries, keysT, start, stride, scores, rows, E, Bc);
-        }
-    }
+    /// <summary>Columns per micro-kernel step at <paramref name="width"/>.</summary>
+    public static int Columns(KernelWidth width) => width == KernelWidth.Vector512 ? 64 : 16;
 
-    /// <summary>O[r, c] += Σ_{j &lt; cols} P[r, j] V[start + j · stride + c] for c &lt; EvPadded.</summary>
-    public static void Accumulate(KernelWidth width, float[] weights, float[] values, int start, int stride, float[] output, int rows, int EvPadded, int cols, int Bc)
+    /// <summary>S[r, j] = Σ_e Q[r, e] Kᵀ[e, j] for r &lt; rows and j &lt; Bc (both whole steps); Kᵀ rows are
+    /// <paramref name="stride"/> apart, S rows Bc apart.</summary>
+    public static void Scores(KernelWidth width, ReadOnlySpan<float> queries, ReadOnlySpan<float> keysT, int stride, Span<float> scores, int rows, int E, int Bc)
     {
-        if (width == KernelWidth.Vector512)
+        ref float q = ref MemoryMarshal.GetReference(queries);
+        ref float kt = ref MemoryMarshal.GetReference(keysT);
+        ref float s = ref MemoryMarshal.GetReference(scores);
+        int step = Rows(width), columns = Columns(width);
+        for (int r = 0; r < rows; r += step)
         {
-            Accumulate512(weights, values, start, stride, output, rows, EvPadded, cols, Bc);
-        }
-        else
-        {
-            Accumulate256(weights, values, start, stride, output, rows, EvPadded, cols, Bc);
-        }
-    }
-
-    // S[r, j] = Σ_e q[r, e] Kᵀ[e, j]: 4 rows × 16 keys per step, 8 accumulators in registers.
-    private static void Scores256(float[] queries, float[] keysT, int start, int stride, float[] scores, int rows, int E, int Bc)
-    {
-        const int Lanes = 8;
-        ref float q = ref MemoryMarshal.GetArrayDataReference(queries);
-        ref float kt = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(keysT), start);
-        ref float s = ref MemoryMarshal.GetArrayDataReference(scores);
-        for (int r = 0; r < rows; r += RowBlock)
-        {
-            for (int j = 0; j < Bc; j += 2 * Lanes)
+            for (int j = 0; j < Bc; j += columns)
             {
-                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-                for (int e = 0; e < E; e++)
+                ref float qr = ref Unsafe.Add(ref q, r * E);
+                ref float kj = ref Unsafe.Add(ref kt, j);
+                ref float sr = ref Unsafe.Add(ref s, (r * Bc) + j);
+                if (width == KernelWidth.Vector512)
                 {
-                    Vector256<float> k0 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j));
-                    Vector256<float> k1 = Vector256.LoadUnsafe(ref kt, (nuint)((e * stride) + j + Lanes));
-                    Vector256<float> q0 = Vector256.Create(Unsafe.Add(ref q, (r * E) + e));
-                    Vector256<float> q1 = Vector256.Create(Unsafe.Add(ref q, ((r + 1) * E) + e));
-                    Vector256<float> q2 = Vector256.Create(Unsafe.Add(ref q, ((r + 2) * E) + e));
-                    Vector256<float> q3 = Vector256.Create(Unsafe.Add(ref q, ((r + 3) * E) + e));
-                    a00 = Vector256.FusedMultiplyAdd(q0, k0, a00);
-                    a01 = Vector256.FusedMultiplyAdd(q0, k1, a01);
-                    a10 = Vector256.FusedMultiplyAdd(q1, k0, a10);
-                    a11 = Vector256.FusedMultiplyAdd(q1, k1, a11);
-                    a20 = Vector256.FusedMultiplyAdd(q2, k0, a20);
-                    a21 = Vector256.FusedMultiplyAdd(q2, k1, a21);
-                    a30 = Vector256.FusedMultiplyAdd(q3, k0, a30);
-                    a31 = Vector256.FusedMultiplyAdd(q3, k1, a31);
+                    Scores4x4(ref qr, ref kj, ref sr, E, stride, Bc);
                 }
-
-                a00.StoreUnsafe(ref s, (nuint)((r * Bc) + j));
-                a01.StoreUnsafe(ref s, (nuint)((r * Bc) + j + Lanes));
-                a10.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j));
-                a11.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j + Lanes));
-                a20.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j));
-                a21.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j + Lanes));
-                a30.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j));
-                a31.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j + Lanes));
+                else
+                {
+                    Scores6x2(ref qr, ref kj, ref sr, E, stride, Bc);
+                }
             }
         }
     }
 
-    // O[r, c] += Σ_j P[r, j] V[j, c]: 4 rows × 16 output features per step, accumulated in registers over the tile.
-    private static void Accumulate256(float[] weights, float[] values, int start, int stride, float[] output, int rows, int EvPadded, int cols, int Bc)
+    /// <summary>O[r, c] += Σ_{j &lt; cols} P[r, j] V[j, c] for r &lt; rows and c &lt; EvPadded (both whole steps); V rows
+    /// are <paramref name="stride"/> apart, P rows Bc apart, O rows EvPadded apart.</summary>
+    public static void Accumulate(KernelWidth width, ReadOnlySpan<float> weights, ReadOnlySpan<float> values, int stride, Span<float> output, int rows, int EvPadded, int cols, int Bc)
     {
-        const int Lanes = 8;
-        ref float p = ref MemoryMarshal.GetArrayDataReference(weights);
-        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), start);
-        ref float o = ref MemoryMarshal.GetArrayDataReference(output);
-        for (int r = 0; r < rows; r += RowBlock)
+        ref float p = ref MemoryMarshal.GetReference(weights);
+        ref float v = ref MemoryMarshal.GetReference(values);
+        ref float o = ref MemoryMarshal.GetReference(output);
+        int step = Rows(width), columns = Columns(width);
+        for (int r = 0; r < rows; r += step)
         {
-            for (int c = 0; c < EvPadded; c += 2 * Lanes)
+            for (int c = 0; c < EvPadded; c += columns)
             {
-                ref float o0 = ref Unsafe.Add(ref o, (r * EvPadded) + c);
-                ref float o1 = ref Unsafe.Add(ref o0, EvPadded);
-                ref float o2 = ref Unsafe.Add(ref o1, EvPadded);
-                ref float o3 = ref Unsafe.Add(ref o2, EvPadded);
-                Vector256<float> a00 = Vector256.LoadUnsafe(ref o0), a01 = Vector256.LoadUnsafe(ref o0, Lanes);
-                Vector256<float> a10 = Vector256.LoadUnsafe(ref o1), a11 = Vector256.LoadUnsafe(ref o1, Lanes);
-                Vector256<float> a20 = Vector256.LoadUnsafe(ref o2), a21 = Vector256.LoadUnsafe(ref o2, Lanes);
-                Vector256<float> a30 = Vector256.LoadUnsafe(ref o3), a31 = Vector256.LoadUnsafe(ref o3, Lanes);
-                for (int j = 0; j < cols; j++)
+                ref float pr = ref Unsafe.Add(ref p, r * Bc);
+                ref float vc = ref Unsafe.Add(ref v, c);
+                ref float or = ref Unsafe.Add(ref o, (r * EvPadded) + c);
+                if (width == KernelWidth.Vector512)
                 {
-                    Vector256<float> v0 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c));
-                    Vector256<float> v1 = Vector256.LoadUnsafe(ref v, (nuint)((j * stride) + c + Lanes));
-                    Vector256<float> p0 = Vector256.Create(Unsafe.Add(ref p, (r * Bc) + j));
-                    Vector256<float> p1 = Vector256.Create(Unsafe.Add(ref p, ((r + 1) * Bc) + j));
-                    Vector256<float> p2 = Vector256.Create(Unsafe.Add(ref p, ((r + 2) * Bc) + j));
-                    Vector256<float> p3 = Vector256.Create(Unsafe.Add(ref p, ((r + 3) * Bc) + j));
-                    a00 = Vector256.FusedMultiplyAdd(p0, v0, a00);
-                    a01 = Vector256.FusedMultiplyAdd(p0, v1, a01);
-                    a10 = Vector256.FusedMultiplyAdd(p1, v0, a10);
-                    a11 = Vector256.FusedMultiplyAdd(p1, v1, a11);
-                    a20 = Vector256.FusedMultiplyAdd(p2, v0, a20);
-                    a21 = Vector256.FusedMultiplyAdd(p2, v1, a21);
-                    a30 = Vector256.FusedMultiplyAdd(p3, v0, a30);
-                    a31 = Vector256.FusedMultiplyAdd(p3, v1, a31);
+                    Accumulate4x4(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
                 }
-
-                a00.StoreUnsafe(ref o0);
-                a01.StoreUnsafe(ref o0, Lanes);
-                a10.StoreUnsafe(ref o1);
-                a11.StoreUnsafe(ref o1, Lanes);
-                a20.StoreUnsafe(ref o2);
-                a21.StoreUnsafe(ref o2, Lanes);
-                a30.StoreUnsafe(ref o3);
-                a31.StoreUnsafe(ref o3, Lanes);
+                else
+                {
+                    Accumulate6x2(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
+                }
             }
         }
     }
 
-    // S[r, j] = Σ_e q[r, e] Kᵀ[e, j]: 4 rows × 32 keys per step, 8 accumulators in registers.
-    private static void Scores512(float[] queries, float[] keysT, int start, int stride, float[] scores, int rows, int E, int Bc)
+    // 6 rows × 16 keys: S[i, j] = Σ_e q[i, e] kᵀ[e, j], q rows E apart, kᵀ rows stride apart, S rows Bc apart.
+    private static void Scores6x2(ref float q, ref float k, ref float s, int E, int stride, int Bc)
     {
-        const int Lanes = 16;
-        ref float q = ref MemoryMarshal.GetArrayDataReference(queries);
-        ref float kt = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(keysT), start);
-        ref float s = ref MemoryMarshal.GetArrayDataReference(scores);
-        for (int r = 0; r < rows; r += RowBlock)
+        Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+        Vector256<float> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+        nint e1 = E, e2 = 2 * E, e3 = 3 * E, e4 = 4 * E, e5 = 5 * E;
+        for (int e = 0; e < E; e++)
         {
-            for (int j = 0; j < Bc; j += 2 * Lanes)
-            {
-                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
-                for (int e = 0; e < E; e++)
-                {
-                    Vector512<float> k0 = Vector512.LoadUnsafe(ref kt, (nuint)((e * stride) + j));
-                    Vector512<float> k1 = Vector512.LoadUnsafe(ref kt, (nuint)((e * stride) + j + Lanes));
-                    Vector512<float> q0 = Vector512.Create(Unsafe.Add(ref q, (r * E) + e));
-                    Vector512<float> q1 = Vector512.Create(Unsafe.Add(ref q, ((r + 1) * E) + e));
-                    Vector512<float> q2 = Vector512.Create(Unsafe.Add(ref q, ((r + 2) * E) + e));
-                    Vector512<float> q3 = Vector512.Create(Unsafe.Add(ref q, ((r + 3) * E) + e));
-                    a00 = Vector512.FusedMultiplyAdd(q0, k0, a00);
-                    a01 = Vector512.FusedMultiplyAdd(q0, k1, a01);
-                    a10 = Vector512.FusedMultiplyAdd(q1, k0, a10);
-                    a11 = Vector512.FusedMultiplyAdd(q1, k1, a11);
-                    a20 = Vector512.FusedMultiplyAdd(q2, k0, a20);
-                    a21 = Vector512.FusedMultiplyAdd(q2, k1, a21);
-                    a30 = Vector512.FusedMultiplyAdd(q3, k0, a30);
-                    a31 = Vector512.FusedMultiplyAdd(q3, k1, a31);
-                }
-
-                a00.StoreUnsafe(ref s, (nuint)((r * Bc) + j));
-                a01.StoreUnsafe(ref s, (nuint)((r * Bc) + j + Lanes));
-                a10.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j));
-                a11.StoreUnsafe(ref s, (nuint)(((r + 1) * Bc) + j + Lanes));
-                a20.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j));
-                a21.StoreUnsafe(ref s, (nuint)(((r + 2) * Bc) + j + Lanes));
-                a30.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j));
-                a31.StoreUnsafe(ref s, (nuint)(((r + 3) * Bc) + j + Lanes));
-            }
+            Vector256<float> k0 = Vector256.LoadUnsafe(ref k), k1 = Vector256.LoadUnsafe(ref k, 8);
+            Vector256<float> b = Vector256.Create(q);
+            a00 = Vector256.FusedMultiplyAdd(b, k0, a00);
+            a01 = Vector256.FusedMultiplyAdd(b, k1, a01);
+            b = Vector256.Create(Unsafe.Add(ref q, e1));
+            a10 = Vector256.FusedMultiplyAdd(b, k0, a10);
+            a11 = Vector256.FusedMultiplyAdd(b, k1, a11);
+            b = Vector256.Create(Unsafe.Add(ref q, e2));
+            a20 = Vector256.FusedMultiplyAdd(b, k0, a20);
+            a21 = Vector256.FusedMultiplyAdd(b, k1, a21);
+            b = Vector256.Create(Unsafe.Add(ref q, e3));
+            a30 = Vector256.FusedMultiplyAdd(b, k0, a30);
+            a31 = Vector256.FusedMultiplyAdd(b, k1, a31);
+            b = Vector256.Create(Unsafe.Add(ref q, e4));
+            a40 = Vector256.FusedMultiplyAdd(b, k0, a40);
+            a41 = Vector256.FusedMultiplyAdd(b, k1, a41);
+            b = Vector256.Create(Unsafe.Add(ref q, e5));
+            a50 = Vector256.FusedMultiplyAdd(b, k0, a50);
+            a51 = Vector256.FusedMultiplyAdd(b, k1, a51);
+            q = ref Unsafe.Add(ref q, 1);
+            k = ref Unsafe.Add(ref k, stride);
         }
+
+        Store2(a00, a01, ref s);
+        Store2(a10, a11, ref Unsafe.Add(ref s, Bc));
+        Store2(a20, a21, ref Unsafe.Add(ref s, 2 * Bc));
+        Store2(a30, a31, ref Unsafe.Add(ref s, 3 * Bc));
+        Store2(a40, a41, ref Unsafe.Add(ref s, 4 * Bc));
+        Store2(a50, a51, ref Unsafe.Add(ref s, 5 * Bc));
     }
 
-    // O[r, c] += Σ_j P[r, j] V[j, c]: 4 rows × 32 output features per step, accumulated in registers over the tile.
-    private static void Accumulate512(float[] weights, float[] values, int start, int stride, float[] output, int rows, int EvPadded, int cols, int Bc)
+    // 6 rows × 16 output features: O[i, c] += Σ_j p[i, j] v[j, c], p rows Bc apart, v rows stride apart, O rows EvPadded apart.
+    private static void Accumulate6x2(ref float p, ref float v, ref float o, int cols, int stride, int Bc, int EvPadded)
     {
-        const int Lanes = 16;
-        ref float p = ref MemoryMarshal.GetArrayDataReference(weights);
-        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(values), start);
-        ref float o = ref MemoryMarshal.GetArrayDataReference(output);
-        for (int r = 0; r < rows; r += RowBlock)
+        ref float o1 = ref Unsafe.Add(ref o, EvPadded), o2 = ref Unsafe.Add(ref o, 2 * EvPadded), o3 = ref Unsafe.Add(ref o, 3 * EvPadded);
+        ref float o4 = ref Unsafe.Add(ref o, 4 * EvPadded), o5 = ref Unsafe.Add(ref o, 5 * EvPadded);
+        Vector256<float> a00 = Vector256.LoadUnsafe(ref o), a01 = Vector256.LoadUnsafe(ref o, 8);
+        Vector256<float> a10 = Vector256.LoadUnsafe(ref o1), a11 = Vector256.LoadUnsafe(ref o1, 8);
+        Vector256<float> a20 = Vector256.LoadUnsafe(ref o2), a21 = Vector256.LoadUnsafe(ref o2, 8);
+        Vector256<float> a30 = Vector256.LoadUnsafe(ref o3), a31 = Vector256.LoadUnsafe(ref o3, 8);
+        Vector256<float> a40 = Vector256.LoadUnsafe(ref o4), a41 = Vector256.LoadUnsafe(ref o4, 8);
+        Vector256<float> a50 = Vector256.LoadUnsafe(ref o5), a51 = Vector256.LoadUnsafe(ref o5, 8);
+        nint b1 = Bc, b2 = 2 * Bc, b3 = 3 * Bc, b4 = 4 * Bc, b5 = 5 * Bc;
+        for (int j = 0; j < cols; j++)
         {
-            for (int c = 0; c < EvPadded; c += 2 * Lanes)
-            {
-                ref float o0 = ref Unsafe.Add(ref o, (r * EvPadded) + c);
-                ref float o1 = ref Unsafe.Add(ref o0, EvPadded);
-                ref float o2 = ref Unsafe.Add(ref o1, EvPadded);
-                ref float o3 = ref Unsafe.Add(ref o2, EvPadded);
-                Vector512<float> a00 = Vector512.LoadUnsafe(ref o0), a01 = Vector512.LoadUnsafe(ref o0, Lanes);
-                Vector512<float> a10 = Vector512.LoadUnsafe(ref o1), a11 = Vector512.LoadUnsafe(ref o1, Lanes);
-                Vector512<float> a20 = Vector512.LoadUnsafe(ref o2), a21 = Vector512.LoadUnsafe(ref o2, Lanes);
-                Vector512<float> a30 = Vector512.LoadUnsafe(ref o3), a31 = Vector512.LoadUnsafe(ref o3, Lanes);
-                for (int j = 0; j < cols; j++)
-                {
-                    Vector512<float> v0 = Vector512.LoadUnsafe(ref v, (nuint)((j * stride) + c));
-                    Vector512<float> v1 = Vector512.LoadUnsafe(ref v, (nuint)((j * stride) + c + Lanes));
-                    Vector512<float> p0 = Vector512.Create(Unsafe.Add(ref p, (r * Bc) + j));
-                    Vector512<float> p1 = Vector512.Create(Unsafe.Add(ref p, ((r + 1) * Bc) + j));
-                    Vector512<float> p2 = Vector512.Create(Unsafe.Add(ref p, ((r + 2) * Bc) + j));
-                    Vector512<float> p3 = Vector512.Create(Unsafe.Add(ref p, ((r + 3) * Bc) + j));
-                    a00 = Vector512.FusedMultiplyAdd(p0, v0, a00);
-                    a01 = Vector512.FusedMultiplyAdd(p0, v1, a01);
-                    a10 = Vector512.FusedMultiplyAdd(p1, v0, a10);
-                    a11 = Vector512.FusedMultiplyAdd(p1, v1, a11);
-                    a20 = Vector512.FusedMultiplyAdd(p2, v0, a20);
-                    a21 = Vector512.FusedMultiplyAdd(p2, v1, a21);
-                    a30 = Vector512.FusedMultiplyAdd(p3, v0, a30);
-                    a31 = Vector512.FusedMultiplyAdd(p3, v1, a31);
-                }
-
-                a00.StoreUnsafe(ref o0);
-                a01.StoreUnsafe(ref o0, Lanes);
-                a10.StoreUnsafe(ref o1);
-                a11.StoreUnsafe(ref o1, Lanes);
-                a20.StoreUnsafe(ref o2);
-                a21.StoreUnsafe(ref o2, Lanes);
-                a30.StoreUnsafe(ref o3);
-                a31.StoreUnsafe(ref o3, Lanes);
-            }
+            Vector256<float> v0 = Vector256.LoadUnsafe(ref v), v1 = Vector256.LoadUnsafe(ref v, 8);
+            Vector256<float> b = Vector256.Create(p);
+            a00 = Vector256.FusedMultiplyAdd(b, v0, a00);
+            a01 = Vector256.FusedMultiplyAdd(b, v1, a01);
+            b = Vector256.Create(Unsafe.Add(ref p, b1));
+            a10 = Vector256.FusedMultiplyAdd(b, v0, a10);
+            a11 = Vector256.FusedMultiplyAdd(b, v1, a11);
+            b = Vector256.Create(Unsafe.Add(ref p, b2));
+            a20 = Vector256.FusedMultiplyAdd(b, v0, a20);
+            a21 = Vector256.FusedMultiplyAdd(b, v1, a21);
+            b = Vector256.Create(Unsafe.Add(ref p, b3));
+            a30 = Vector256.FusedMultiplyAdd(b, v0, a30);
+            a31 = Vector256.FusedMultiplyAdd(b, v1, a31);
+            b = Vector256.Create(Unsafe.Add(ref p, b4));
+            a40 = Vector256.FusedMultiplyAdd(b, v0, a40);
+            a41 = Vector256.FusedMultiplyAdd(b, v1, a41);
+            b = Vector256.Create(Unsafe.Add(ref p, b5));
+            a50 = Vector256.FusedMultiplyAdd(b, v0, a50);
+            a51 = Vector256.FusedMultiplyAdd(b, v1, a51);
+            p = ref Unsafe.Add(ref p, 1);
+            v = ref Unsafe.Add(ref v, stride);
         }
+
+        Store2(a00, a01, ref o);
+        Store2(a10, a11, ref o1);
+        Store2(a20, a21, ref o2);
+        Store2(a30, a31, ref o3);
+        Store2(a40, a41, ref o4);
+        Store2(a50, a51, ref o5);
+    }
+
+    // 4 rows × 64 keys: S[i, j] = Σ_e q[i, e] kᵀ[e, j].
+    private static void Scores4x4(ref float q, ref float k, ref float s, int E, int stride, int Bc)
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+        nint e1 = E, e2 = 2 * E, e3 = 3 * E;
+        for (int e = 0; e < E; e++)
+        {
+            Vector512<float> k0 = Vector512.LoadUnsafe(ref k), k1 = Vector512.LoadUnsafe(ref k, 16);
+            Vector512<float> k2 = Vector512.LoadUnsafe(ref k, 32), k3 = Vector512.LoadUnsafe(ref k, 48);
+            Vector512<float> b = Vector512.Create(q);
+            a00 = Vector512.FusedMultiplyAdd(b, k0, a00);
+            a01 = Vector512.FusedMultiplyAdd(b, k1, a01);
+            a02 = Vector512.FusedMultiplyAdd(b, k2, a02);
+            a03 = Vector512.FusedMultiplyAdd(b, k3, a03);
+            b = Vector512.Create(Unsafe.Add(ref q, e1));
+            a10 = Vector512.FusedMultiplyAdd(b, k0, a10);
+            a11 = Vector512.FusedMultiplyAdd(b, k1, a11);
+            a12 = Vector512.FusedMultiplyAdd(b, k2, a12);
+            a13 = Vector512.FusedMultiplyAdd(b, k3, a13);
+            b = Vector512.Create(Unsafe.Add(ref q, e2));
+            a20 = Vector512.FusedMultiplyAdd(b, k0, a20);
+            a21 = Vector512.FusedMultiplyAdd(b, k1, a21);
+            a22 = Vector512.FusedMultiplyAdd(b, k2, a22);
+            a23 = Vector512.FusedMultiplyAdd(b, k3, a23);
+            b = Vector512.Create(Unsafe.Add(ref q, e3));
+            a30 = Vector512.FusedMultiplyAdd(b, k0, a30);
+            a31 = Vector512.FusedMultiplyAdd(b, k1, a31);
+            a32 = Vector512.FusedMultiplyAdd(b, k2, a32);
+            a33 = Vector512.FusedMultiplyAdd(b, k3, a33);
+            q = ref Unsafe.Add(ref q, 1);
+            k = ref Unsafe.Add(ref k, stride);
+        }
+
+        Store4(a00, a01, a02, a03, ref s);
+        Store4(a10, a11, a12, a13, ref Unsafe.Add(ref s, Bc));
+        Store4(a20, a21, a22, a23, ref Unsafe.Add(ref s, 2 * Bc));
+        Store4(a30, a31, a32, a33, ref Unsafe.Add(ref s, 3 * Bc));
+    }
+
+    // 4 rows × 64 output features: O[i, c] += Σ_j p[i, j] v[j, c].
+    private static void Accumulate4x4(ref float p, ref float v, ref float o, int cols, int stride, int Bc, int EvPadded)
+    {
+        ref float o1 = ref Unsafe.Add(ref o, EvPadded), o2 = ref Unsafe.Add(ref o, 2 * EvPadded), o3 = ref Unsafe.Add(ref o, 3 * EvPadded);
+        Vector512<float> a00 = Vector512.LoadUnsafe(ref o), a01 = Vector512.LoadUnsafe(ref o, 16), a02 = Vector512.LoadUnsafe(ref o, 32), a03 = Vector512.LoadUnsafe(ref o, 48);
+        Vector512<float> a10 = Vector512.LoadUnsafe(ref o1), a11 = Vector512.LoadUnsafe(ref o1, 16), a12 = Vector512.LoadUnsafe(ref o1, 32), a13 = Vector512.LoadUnsafe(ref o1, 48);
+        Vector512<float> a20 = Vector512.LoadUnsafe(ref o2), a21 = Vector512.LoadUnsafe(ref o2, 16), a22 = Vector512.LoadUnsafe(ref o2, 32), a23 = Vector512.LoadUnsafe(ref o2, 48);
+        Vector512<float> a30 = Vector512.LoadUnsafe(ref o3), a31 = Vector512.LoadUnsafe(ref o3, 16), a32 = Vector512.LoadUnsafe(ref o3, 32), a33 = Vector512.LoadUnsafe(ref o3, 48);
+        nint b1 = Bc, b2 = 2 * Bc, b3 = 3 * Bc;
+        for (int j = 0; j < cols; j++)
+        {
+            Vector512<float> v0 = Vector512.LoadUnsafe(ref v), v1 = Vector512.LoadUnsafe(ref v, 16);
+            Vector512<float> v2 = Vector512.LoadUnsafe(ref v, 32), v3 = Vector512.LoadUnsafe(ref v, 48);
+            Vector512<float> b = Vector512.Create(p);
+            a00 = Vector512.FusedMultiplyAdd(b, v0, a00);
+            a01 = Vector512.FusedMultiplyAdd(b, v1, a01);
+            a02 = Vector512.FusedMultiplyAdd(b, v2, a02);
+            a03 = Vector512.FusedMultiplyAdd(b, v3, a03);
+            b = Vector512.Create(Unsafe.Add(ref p, b1));
+            a10 = Vector512.FusedMultiplyAdd(b, v0, a10);
+            a11 = Vector512.FusedMultiplyAdd(b, v1, a11);
+            a12 = Vector512.FusedMultiplyAdd(b, v2, a12);
+            a13 = Vector512.FusedMultiplyAdd(b, v3, a13);
+            b = Vector512.Create(Unsafe.Add(ref p, b2));
+            a20 = Vector512.FusedMultiplyAdd(b, v0, a20);
+            a21 = Vector512.FusedMultiplyAdd(b, v1, a21);
+            a22 = Vector512.FusedMultiplyAdd(b, v2, a22);
+            a23 = Vector512.FusedMultiplyAdd(b, v3, a23);
+            b = Vector512.Create(Unsafe.Add(ref p, b3));
+            a30 = Vector512.FusedMultiplyAdd(b, v0, a30);
+            a31 = Vector512.FusedMultiplyAdd(b, v1, a31);
+            a32 = Vector512.FusedMultiplyAdd(b, v2, a32);
+            a33 = Vector512.FusedMultiplyAdd(b, v3, a33);
+            p = ref Unsafe.Add(ref p, 1);
+            v = ref Unsafe.Add(ref v, stride);
+        }
+
+        Store4(a00, a01, a02, a03, ref o);
+        Store4(a10, a11, a12, a13, ref o1);
+        Store4(a20, a21, a22, a23, ref o2);
+        Store4(a30, a31, a32, a33, ref o3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(Vector256<float> a0, Vector256<float> a1, ref float target)
+    {
+        a0.StoreUnsafe(ref target);
+        a1.StoreUnsafe(ref target, 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, ref float target)
+    {
+        a0.StoreUnsafe(ref target);
+        a1.StoreUnsafe(ref target, 16);
+        a2.StoreUnsafe(ref target, 32);
+        a3.StoreUnsafe(ref target, 48);
     }
 }

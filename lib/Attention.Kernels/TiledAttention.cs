@@ -15,7 +15,6 @@ namespace Attention.Kernels;
 /// </summary>
 public static class TiledAttention
 {
-    private const int RowBlock = TileProducts.RowBlock;
     private const int DecodeRows = 8;   // fewer query rows than this: scores as dot products, no transposed K
 
     [ThreadStatic]
@@ -52,9 +51,9 @@ public static class TiledAttention
         Shapes.RequirePositive(blockRows, nameof(blockRows));
         Shapes.RequirePositive(blockKeys, nameof(blockKeys));
         KernelWidth simd = width ?? KernelWidths.Best;
-        int unit = 2 * simd.Lanes();    // columns per micro-kernel step: tiles and value rows are padded to whole steps
+        int unit = TileProducts.Columns(simd), rowStep = TileProducts.Rows(simd);   // tiles, value rows and query blocks are padded to whole steps
         int Bc = (blockKeys + unit - 1) / unit * unit;
-        int Br = (blockRows + RowBlock - 1) / RowBlock * RowBlock;
+        int Br = (blockRows + rowStep - 1) / rowStep * rowStep;
         float s = scale ?? 1f / MathF.Sqrt(E);
         int offset = causal switch { CausalAlignment.TopLeft => 0, CausalAlignment.BottomRight => S - L, _ => int.MaxValue };
         var O = new Tensor(B, Hq, L, Ev);
@@ -76,7 +75,6 @@ public static class TiledAttention
             int qb = item % qBlocks, h = item / qBlocks % Hq, b = item / qBlocks / Hq;
             var range = new KeyRange(split * tilesPerSplit * Bc, (int)Math.Min(S, (long)(split + 1) * tilesPerSplit * Bc));
             workspace ??= new Workspace();
-            workspace.Ensure(Br, Bc, E, Ev, unit);
             Block(Q, K, V, keys, O, workspace, simd, b, h, h / group, qb * Br, Math.Min(Br, L - (qb * Br)), S, E, Ev, Bc, s, offset, range, partials, job);
         });
         if (partials is not null)
@@ -95,13 +93,14 @@ public static class TiledAttention
     private static void Block(Tensor Q, Tensor K, Tensor V, TransposedKeys? keys, Tensor O, Workspace w, KernelWidth simd, int b, int h, int kv,
         int i0, int rows, int S, int E, int Ev, int Bc, float scale, int offset, KeyRange range, Partials? partials, int job)
     {
-        int rowsPadded = (rows + RowBlock - 1) / RowBlock * RowBlock, unit = 2 * simd.Lanes();
+        int rowStep = TileProducts.Rows(simd), unit = TileProducts.Columns(simd);
+        int rowsPadded = (rows + rowStep - 1) / rowStep * rowStep;
         int EvPadded = (Ev + unit - 1) / unit * unit;
-        Span<float> q = w.Q.AsSpan(0, rowsPadded * E), acc = w.O.AsSpan(0, rowsPadded * EvPadded);
+        Span<float> q = w.Q(rowsPadded * E), acc = w.O(rowsPadded * EvPadded), tile = w.S(rowsPadded * Bc);
         q.Clear();
         acc.Clear();
         TensorPrimitives.Multiply(Q.Data.AsSpan(Q.Offset(b, h, i0, 0), rows * E), scale, q);
-        Span<float> m = w.M.AsSpan(0, rowsPadded), l = w.L.AsSpan(0, rowsPadded);
+        Span<float> m = w.M(rowsPadded), l = w.L(rowsPadded);
         m.Fill(float.NegativeInfinity);
         l.Clear();
 
@@ -112,42 +111,35 @@ public static class TiledAttention
             int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
             if (keys is not null)
             {
-                TileProducts.Scores(simd, w.Q, keys.Data, keys.Offset(b, kv, E) + j0, keys.Stride, w.S, rowsPadded, E, Bc);
+                TileProducts.Scores(simd, q, keys.Tile(b, kv, j0 / Bc), keys.Stride, tile, rowsPadded, E, Bc);
             }
             else
             {
-                DotScores(w, K.Data, K.Offset(b, kv, j0, 0), rowsPadded, cols, E, Bc);
+                DotScores(q, K.Data.AsSpan(K.Offset(b, kv, j0, 0), cols * E), tile, rowsPadded, cols, E, Bc);
             }
 
             // V rows are read in place when their width is whole vectors; otherwise copied zero-padded.
-            (float[] values, int valueStart, int valueStride) = Ev == EvPadded
-                ? (V.Data, V.Offset(b, kv, j0, 0), Ev)
-                : (PaddedValues(V, w, b, kv, j0, cols, Ev, EvPadded), 0, EvPadded);
+            ReadOnlySpan<float> values = Ev == EvPadded ? V.Data.AsSpan(V.Offset(b, kv, j0, 0)) : PaddedValues(V, w.V(Bc * EvPadded), b, kv, j0, cols, Ev, EvPadded);
             for (int r = 0; r < rows; r++)
             {
-                Span<float> score = w.S.AsSpan(r * Bc, Bc);
-                long visible = offset == int.MaxValue ? cols : Math.Clamp((long)i0 + r + offset - j0 + 1, 0, cols);
-                score[(int)visible..].Fill(float.NegativeInfinity);
+                Span<float> score = tile.Slice(r * Bc, Bc);
+                int visible = offset == int.MaxValue ? cols : (int)Math.Clamp((long)i0 + r + offset - j0 + 1, 0, cols);
+                if (visible < Bc)
+                {
+                    score[visible..].Fill(float.NegativeInfinity);
+                }
+
                 if (visible == 0)
                 {
                     score.Clear();          // nothing visible in this tile: p = 0, the running state stays
                     continue;
                 }
 
-                float mNew = Math.Max(m[r], TensorPrimitives.Max(score[..(int)visible]));
-                float alpha = float.IsNegativeInfinity(m[r]) ? 0 : MathF.Exp(m[r] - mNew);
-                TensorPrimitives.Subtract(score, mNew, score);
-                TensorPrimitives.Exp(score, score);
-                l[r] = (alpha * l[r]) + TensorPrimitives.Sum(score);
-                m[r] = mNew;
-                if (alpha != 1)
-                {
-                    TensorPrimitives.Multiply(acc.Slice(r * EvPadded, EvPadded), alpha, acc.Slice(r * EvPadded, EvPadded));
-                }
+                TileSoftmax.Update(simd, score, ref m[r], ref l[r], acc.Slice(r * EvPadded, EvPadded));
             }
 
-            w.S.AsSpan(rows * Bc, (rowsPadded - rows) * Bc).Clear();
-            TileProducts.Accumulate(simd, w.S, values, valueStart, valueStride, w.O, rowsPadded, EvPadded, cols, Bc);
+            tile[(rows * Bc)..].Clear();
+            TileProducts.Accumulate(simd, tile, values, EvPadded, acc, rowsPadded, EvPadded, cols, Bc);
         }
 
         if (partials is not null)
@@ -167,51 +159,63 @@ public static class TiledAttention
     }
 
     // V rows of one tile, zero-padded to whole micro-kernel steps, for a value width that is not a multiple of one.
-    private static float[] PaddedValues(Tensor V, Workspace w, int b, int kv, int j0, int cols, int Ev, int EvPadded)
+    private static Span<float> PaddedValues(Tensor V, Span<float> vt, int b, int kv, int j0, int cols, int Ev, int EvPadded)
     {
-        Span<float> vt = w.V.AsSpan(0, cols * EvPadded);
         vt.Clear();
         for (int j = 0; j < cols; j++)
         {
             V.Data.AsSpan(V.Offset(b, kv, j0 + j, 0), Ev).CopyTo(vt.Slice(j * EvPadded, Ev));
         }
 
-        return w.V;
+        return vt;
     }
 
     private static TransposedKeys KeysTransposed(Tensor K, int Bc, ParallelOptions options)
     {
-        int B = K.Dim(0), Hkv = K.Dim(1), S = K.Dim(2), E = K.Dim(3);
-        // Whole tiles, plus one cache line: a power-of-two row stride would put every row of a tile in the same cache sets.
-        int stride = ((S + Bc - 1) / Bc * Bc) + 16;
-        var keys = new TransposedKeys(new float[(long)B * Hkv * E * stride], stride, Hkv);
+        int B = K.Dim(0), Hkv = K.Dim(1), S = K.Dim(2), E = K.Dim(3), tiles = (S + Bc - 1) / Bc;
+        var keys = new TransposedKeys(B, Hkv, tiles, E, Bc);
         Parallel.For(0, B * Hkv, options, bh =>
         {
             ReadOnlySpan<float> source = K.Data.AsSpan(K.Offset(bh / Hkv, bh % Hkv, 0, 0), S * E);
-            Span<float> target = keys.Data.AsSpan(bh * E * stride, E * stride);
-            for (int j = 0; j < S; j++)
+            for (int t = 0; t < tiles; t++)
             {
-                for (int e = 0; e < E; e++)
+                Span<float> target = keys.Tile(bh / Hkv, bh % Hkv, t);
+                for (int j = t * Bc; j < Math.Min(S, (t + 1) * Bc); j++)
                 {
-                    target[(e * stride) + j] = source[(j * E) + e];
+                    for (int e = 0; e < E; e++)
+                    {
+                        target[(e * keys.Stride) + j - (t * Bc)] = source[(j * E) + e];
+                    }
                 }
             }
         });
         return keys;
     }
 
-    // Kᵀ of every (batch, KV head): [E, stride] each, keys beyond S zero.
-    private sealed record TransposedKeys(float[] Data, int Stride, int KvHeads)
+    // Kᵀ of every (batch, KV head) packed tile by tile: tile t is [E, Bc] contiguous (rows Stride apart), keys beyond S
+    // zero. A tile's 64 rows then sit on 17 pages, not 64, and its rows are one cache line more than Bc apart, since a
+    // power-of-two stride would put every row of a tile in the same cache sets.
+    private sealed class TransposedKeys
     {
-        public int Offset(int b, int kv, int E) => ((b * KvHeads) + kv) * E * Stride;
+        private readonly float[] data;
+        private readonly int origin, kvHeads, tiles, tileLength;
+
+        public TransposedKeys(int B, int Hkv, int tiles, int E, int Bc)
+        {
+            (kvHeads, this.tiles, Stride) = (Hkv, tiles, Bc + 16);
+            tileLength = E * Stride;
+            data = Aligned.Floats((long)B * Hkv * tiles * tileLength, out origin);
+        }
+
+        public int Stride { get; }
+
+        public Span<float> Tile(int b, int kv, int t) => data.AsSpan(origin + ((((b * kvHeads) + kv) * tiles) + t) * tileLength, tileLength);
     }
 
     // S[r, j] = q_r · k_j, one dot product per pair: decode (fewer than DecodeRows queries) reads K in place, since
     // transposing the whole of K for a handful of queries would cost more than it saves.
-    private static void DotScores(Workspace w, float[] K, int start, int rows, int cols, int E, int Bc)
+    private static void DotScores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, Span<float> s, int rows, int cols, int E, int Bc)
     {
-        ReadOnlySpan<float> q = w.Q, keys = K.AsSpan(start, cols * E);
-        Span<float> s = w.S.AsSpan(0, rows * Bc);
         s.Clear();
         for (int r = 0; r < rows; r++)
         {
@@ -223,27 +227,37 @@ public static class TiledAttention
         }
     }
 
-    // Per-thread buffers, kept between calls: a block's scaled queries, one tile's scores, padded V rows, the running output.
+    // Per-thread buffers, kept between calls, each starting on a cache line (see Aligned): a block's scaled queries, one
+    // tile's scores, padded V rows, the running output, and the running max and sum.
     private sealed class Workspace
     {
-        public float[] Q = [], S = [], V = [], O = [], M = [], L = [];
+        private readonly Buffer q = new(), s = new(), v = new(), o = new(), m = new(), l = new();
 
-        public void Ensure(int Br, int Bc, int E, int Ev, int unit)
-        {
-            int EvPadded = (Ev + unit - 1) / unit * unit;
-            Grow(ref Q, Br * E);
-            Grow(ref S, Br * Bc);
-            Grow(ref V, Bc * EvPadded);
-            Grow(ref O, Br * EvPadded);
-            Grow(ref M, Br);
-            Grow(ref L, Br);
-        }
+        public Span<float> Q(int length) => q.Take(length);
 
-        private static void Grow(ref float[] buffer, int length)
+        public Span<float> S(int length) => s.Take(length);
+
+        public Span<float> V(int length) => v.Take(length);
+
+        public Span<float> O(int length) => o.Take(length);
+
+        public Span<float> M(int length) => m.Take(length);
+
+        public Span<float> L(int length) => l.Take(length);
+
+        private sealed class Buffer
         {
-            if (buffer.Length < length)
+            private float[] data = [];
+            private int origin;
+
+            public Span<float> Take(int length)
             {
-                buffer = new float[length];
+                if (data.Length - origin < length)
+                {
+                    data = Aligned.Floats(length, out origin);
+                }
+
+                return data.AsSpan(origin, length);
             }
         }
     }
