@@ -16,10 +16,16 @@ internal static class Aligned
     public static float[] Floats(long length, out int origin)
     {
         float[] data = GC.AllocateArray<float>(checked((int)(length + LineFloats)), pinned: true);
+        origin = Origin(data);
+        return data;
+    }
+
+    /// <summary>The first index of a pinned array whose address is a multiple of 64 bytes.</summary>
+    public static int Origin(float[] data)
+    {
         var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
         nint address = handle.AddrOfPinnedObject();
         handle.Free();
-        origin = (int)((64 - (address & 63)) & 63) / sizeof(float);
-        return data;
+        return (int)((64 - (address & 63)) & 63) / sizeof(float);
     }
 }

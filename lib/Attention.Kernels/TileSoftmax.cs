@@ -14,7 +14,8 @@ internal static class TileSoftmax
 {
     private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
     private const float Shifter = 12582912f;     // 1.5 · 2²³
-    private const float Lowest = -87.33654f;     // ln of the smallest normal float: below it, p = 0 (and −∞ masks give 0)
+    private const int ShifterBits = 0x4B400000;   // its bits: t's bits minus these are n
+    private const float Lowest = -100f;          // x is clamped here (−∞ masks too) so r stays finite; 2ⁿ with n ≤ −127 is 0
 
     /// <summary>
     /// One row's online-softmax step over one tile: m ← max(m, max_j s[j]); s[j] ← exp(s[j] − m); l ← α l + Σ_j s[j]; the
@@ -128,13 +129,13 @@ internal static class TileSoftmax
         return ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
     }
 
-    /// <summary>e^x lane by lane: x = n ln 2 + r, e^r by a degree-7 polynomial in |r| ≤ ln 2 / 2, 2ⁿ put in the exponent bits.</summary>
+    /// <summary>e^x lane by lane: x = n ln 2 + r, e^r by a degree-7 polynomial in |r| ≤ ln 2 / 2, 2ⁿ put in the exponent
+    /// bits; 0 where n ≤ −127 (x ≤ −87.7, below the normal floats), so masked scores (−∞) give exactly 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        Vector512<float> keep = Vector512.GreaterThanOrEqual(x, Vector512.Create(Lowest));
         x = Vector512.Max(x, Vector512.Create(Lowest));
-        // Rounding by adding 1.5·2²³: the sum's low mantissa bits are round(x log₂e) as an integer, so 2ⁿ is that << 23.
+        // Rounding by adding 1.5·2²³: the sum's bits minus the shifter's are n = round(x log₂e), and 2ⁿ is (n + 127) << 23.
         Vector512<float> t = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(Shifter));
         Vector512<float> n = t - Vector512.Create(Shifter);
         Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
@@ -146,17 +147,16 @@ internal static class TileSoftmax
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
-        Vector512<int> scale = (t.AsInt32() + Vector512.Create(127)) << 23;
-        return (p * scale.AsSingle()) & keep;
+        Vector512<int> scale = Vector512.Max(t.AsInt32() - Vector512.Create(ShifterBits - 127), Vector512<int>.Zero) << 23;
+        return p * scale.AsSingle();
     }
 
     /// <summary>The same function at Vector256: the same operations lane by lane, so the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        Vector256<float> keep = Vector256.GreaterThanOrEqual(x, Vector256.Create(Lowest));
         x = Vector256.Max(x, Vector256.Create(Lowest));
-        // Rounding by adding 1.5·2²³: the sum's low mantissa bits are round(x log₂e) as an integer, so 2ⁿ is that << 23.
+        // Rounding by adding 1.5·2²³: the sum's bits minus the shifter's are n = round(x log₂e), and 2ⁿ is (n + 127) << 23.
         Vector256<float> t = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(Shifter));
         Vector256<float> n = t - Vector256.Create(Shifter);
         Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
@@ -168,7 +168,7 @@ internal static class TileSoftmax
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        Vector256<int> scale = (t.AsInt32() + Vector256.Create(127)) << 23;
-        return (p * scale.AsSingle()) & keep;
+        Vector256<int> scale = Vector256.Max(t.AsInt32() - Vector256.Create(ShifterBits - 127), Vector256<int>.Zero) << 23;
+        return p * scale.AsSingle();
     }
 }

@@ -95,6 +95,28 @@ public class TiledAttentionTests
         Assert.Equal("blockKeys", Assert.ThrowsAny<ArgumentException>(() => TiledAttention.Forward(Q, new Tensor(1, 2, 5, 8), new Tensor(1, 2, 5, 8), blockKeys: 0)).ParamName);
     }
     [Fact]
+    public void A_given_output_is_overwritten_whole_with_the_same_result()
+    {
+        // Garbage in the output (NaN) and in the kept Kᵀ buffer (a longer call first) must not reach the result; rows with
+        // no visible key (bottom-right, L > S) and split decode write every element too.
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 300], Gen.Int[1, 24], Gen.Int[0, 2], Gen.Int[0, 1_000_000]).Sample((L, S, E, c, seed) =>
+        {
+            var Q = Tensor.Random(seed, [1, 2, L, E]);
+            var K = Tensor.Random(seed + 1, [1, 2, S, E]);
+            var V = Tensor.Random(seed + 2, [1, 2, S, E]);
+            _ = TiledAttention.Forward(Tensor.Random(seed, [1, 2, 64, E]), Tensor.Random(seed, [1, 2, 700, E]), Tensor.Random(seed, [1, 2, 700, E]));
+            Tensor fresh = TiledAttention.Forward(Q, K, V, Alignments[c], threads: 4);
+            var output = new Tensor(1, 2, L, E);
+            output.Data.AsSpan().Fill(float.NaN);
+            Tensor reused = TiledAttention.Forward(Q, K, V, Alignments[c], threads: 4, output: output);
+            return ReferenceEquals(reused, output) && fresh.Data.AsSpan().SequenceEqual(output.Data);
+        }, iter: 100);
+        var wrong = Assert.Throws<ArgumentException>(() => TiledAttention.Forward(new Tensor(1, 2, 3, 8), new Tensor(1, 2, 5, 8), new Tensor(1, 2, 5, 8), output: new Tensor(1, 2, 3, 7)));
+        Assert.Equal("output", wrong.ParamName);
+        Assert.Contains("[1, 2, 3, 7]", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_split_across_threads_equals_the_reference()
     {
         // One or two heads and up to 7 queries against a long cache on 2–4 threads: the keys are split across the spare
