@@ -22,7 +22,15 @@ public static class DecoderEvaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sequences);
-        Tensor logits = model.Logits(sequences.Tokens, edit);
+        return RepeatedHalfAccuracy(sequences, model.Logits(sequences.Tokens, edit));
+    }
+
+    /// <summary>The repeated-half accuracy of <paramref name="logits"/> [B, N, V] computed on <paramref name="sequences"/>
+    /// (for instance <see cref="AttentionOnlyDecoder.Logits(DecoderTrace, HeadOutputEdit)"/> of an ablation).</summary>
+    public static double RepeatedHalfAccuracy(RepeatedBatch sequences, Tensor logits)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        Shapes.Require(logits, nameof(logits), "[B, N, V]", sequences.Tokens.Length, sequences.Tokens[0].Length, Shapes.Any);
         int right = 0, total = 0;
         for (int b = 0; b < sequences.Tokens.Length; b++)
         {
@@ -41,11 +49,18 @@ public static class DecoderEvaluation
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sequences);
-        DecoderTrace trace = model.Trace(sequences);
+        return HeadScores(model.Trace(sequences));
+    }
+
+    /// <summary>Previous-token and induction score of every head of a trace, averaged over its sequences.</summary>
+    public static IReadOnlyList<HeadScore> HeadScores(DecoderTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        int[][] sequences = trace.Tokens;
         var scores = new List<HeadScore>();
-        for (int l = 0; l < model.Config.Layers; l++)
+        for (int l = 0; l < trace.Layers.Count; l++)
         {
-            for (int h = 0; h < model.Config.Heads; h++)
+            for (int h = 0; h < trace.Layers[l].Weights.Dim(1); h++)
             {
                 double previous = 0, induction = 0;
                 for (int b = 0; b < sequences.Length; b++)
@@ -94,12 +109,21 @@ public static class DecoderEvaluation
     public static double[,] AblatedAccuracy(AttentionOnlyDecoder model, RepeatedBatch sequences)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(sequences);
+        return AblatedAccuracy(model, model.Trace(sequences.Tokens), sequences);
+    }
+
+    /// <summary>As above, from the model's unedited <paramref name="trace"/> of <paramref name="sequences"/>: each ablation
+    /// recomputes only from its own layer on.</summary>
+    public static double[,] AblatedAccuracy(AttentionOnlyDecoder model, DecoderTrace trace, RepeatedBatch sequences)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         var accuracy = new double[model.Config.Layers, model.Config.Heads];
         for (int l = 0; l < model.Config.Layers; l++)
         {
             for (int h = 0; h < model.Config.Heads; h++)
             {
-                accuracy[l, h] = RepeatedHalfAccuracy(model, sequences, MeanAblation(l, h));
+                accuracy[l, h] = RepeatedHalfAccuracy(sequences, model.Logits(trace, MeanAblation(l, h)));
             }
         }
 

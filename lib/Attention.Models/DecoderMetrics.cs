@@ -44,11 +44,26 @@ public sealed record DecoderMetrics(double Accuracy, IReadOnlyList<HeadScore> He
     public static DecoderMetrics Measure(AttentionOnlyDecoder model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Measure(model, model.Trace(HeldOut(model.Config).Tokens));
+    }
+
+    /// <summary>Measures <paramref name="model"/> from its unedited trace of <see cref="HeldOut"/>: one forward pass, and
+    /// each ablation recomputed only from its own layer on.</summary>
+    public static DecoderMetrics Measure(AttentionOnlyDecoder model, DecoderTrace heldOutTrace)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(heldOutTrace);
         RepeatedBatch heldOut = HeldOut(model.Config);
+        if (heldOutTrace.Tokens.Length != heldOut.Tokens.Length || !heldOutTrace.Tokens.Zip(heldOut.Tokens).All(p => p.First.AsSpan().SequenceEqual(p.Second)))
+        {
+            throw new ArgumentException("heldOutTrace must be the model's trace of DecoderMetrics.HeldOut(config).Tokens.", nameof(heldOutTrace));
+        }
+
+        DecoderTrace trace = heldOutTrace;
         return new DecoderMetrics(
-            DecoderEvaluation.RepeatedHalfAccuracy(model, heldOut),
-            DecoderEvaluation.HeadScores(model, heldOut.Tokens),
-            DecoderEvaluation.AblatedAccuracy(model, heldOut));
+            DecoderEvaluation.RepeatedHalfAccuracy(heldOut, trace.Logits),
+            DecoderEvaluation.HeadScores(trace),
+            DecoderEvaluation.AblatedAccuracy(model, trace, heldOut));
     }
 
     /// <summary>The metrics as the weights file's header stores them.</summary>

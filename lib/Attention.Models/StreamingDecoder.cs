@@ -4,7 +4,7 @@ namespace Attention.Models;
 /// The decoder run over a stream one token at a time against a <see cref="StreamingKvCache"/> per layer (section 7.2):
 /// S sink tokens plus a rolling window of W, positions applied by cache place (RoPE rotates the query at place
 /// Length − 1 and each held key at its place; ALiBi penalises the distance between places). With S + W ≥ the stream's
-/// length nothing is evicted and the logits equal <see cref="AttentionOnlyDecoder.Logits"/>.
+/// length nothing is evicted and the logits equal <see cref="AttentionOnlyDecoder.Logits(int[][], HeadOutputEdit)"/>.
 /// </summary>
 public static class StreamingDecoder
 {
