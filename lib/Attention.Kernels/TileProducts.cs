@@ -47,8 +47,8 @@ internal static class TileProducts
         }
     }
 
-    /// <summary>O[r, c] += Σ_{j &lt; cols} P[r, j] V[j, c] for r &lt; rows and c &lt; EvPadded (both whole steps); V rows
-    /// are <paramref name="stride"/> apart, P rows Bc apart, O rows EvPadded apart.</summary>
+    /// <summary>O[r, c] += Σ_{j &lt; cols} P[r, j] V[j, c] for r &lt; rows (any count) and c &lt; EvPadded (whole steps); V
+    /// rows are <paramref name="stride"/> apart, P rows Bc apart, O rows EvPadded apart.</summary>
     public static void Accumulate(KernelWidth width, ReadOnlySpan<float> weights, ReadOnlySpan<float> values, int stride, Span<float> output, int rows, int EvPadded, int cols, int Bc)
     {
         ref float p = ref MemoryMarshal.GetReference(weights);
@@ -62,7 +62,15 @@ internal static class TileProducts
                 ref float pr = ref Unsafe.Add(ref p, r * Bc);
                 ref float vc = ref Unsafe.Add(ref v, c);
                 ref float or = ref Unsafe.Add(ref o, (r * EvPadded) + c);
-                if (width == KernelWidth.Vector512)
+                if (rows - r < step)
+                {
+                    // The last rows one at a time (a decode step has one): the same sums, without the padded rows' work.
+                    for (int i = 0; i < rows - r; i++)
+                    {
+                        AccumulateRow(width, ref Unsafe.Add(ref pr, i * Bc), ref vc, ref Unsafe.Add(ref or, i * EvPadded), cols, stride);
+                    }
+                }
+                else if (width == KernelWidth.Vector512)
                 {
                     Accumulate4x4(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
                 }
@@ -71,6 +79,41 @@ internal static class TileProducts
                     Accumulate6x2(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
                 }
             }
+        }
+    }
+
+    // One row × one step of columns: O[c] += Σ_j p[j] v[j, c], in the same order as the blocked kernels.
+    private static void AccumulateRow(KernelWidth width, ref float p, ref float v, ref float o, int cols, int stride)
+    {
+        if (width == KernelWidth.Vector512)
+        {
+            Vector512<float> a0 = Vector512.LoadUnsafe(ref o), a1 = Vector512.LoadUnsafe(ref o, 16), a2 = Vector512.LoadUnsafe(ref o, 32), a3 = Vector512.LoadUnsafe(ref o, 48);
+            for (int j = 0; j < cols; j++)
+            {
+                Vector512<float> b = Vector512.Create(p);
+                a0 = Vector512.FusedMultiplyAdd(b, Vector512.LoadUnsafe(ref v), a0);
+                a1 = Vector512.FusedMultiplyAdd(b, Vector512.LoadUnsafe(ref v, 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(b, Vector512.LoadUnsafe(ref v, 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(b, Vector512.LoadUnsafe(ref v, 48), a3);
+                p = ref Unsafe.Add(ref p, 1);
+                v = ref Unsafe.Add(ref v, stride);
+            }
+
+            Store4(a0, a1, a2, a3, ref o);
+        }
+        else
+        {
+            Vector256<float> a0 = Vector256.LoadUnsafe(ref o), a1 = Vector256.LoadUnsafe(ref o, 8);
+            for (int j = 0; j < cols; j++)
+            {
+                Vector256<float> b = Vector256.Create(p);
+                a0 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref v), a0);
+                a1 = Vector256.FusedMultiplyAdd(b, Vector256.LoadUnsafe(ref v, 8), a1);
+                p = ref Unsafe.Add(ref p, 1);
+                v = ref Unsafe.Add(ref v, stride);
+            }
+
+            Store2(a0, a1, ref o);
         }
     }
 

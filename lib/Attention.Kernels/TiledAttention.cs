@@ -121,7 +121,7 @@ public static class TiledAttention
             }
             else
             {
-                DotScores(q, K.Data.AsSpan(K.Offset(b, kv, j0, 0), cols * E), tile, rowsPadded, cols, E, Bc);
+                DotScores(q, K.Data.AsSpan(K.Offset(b, kv, j0, 0), cols * E), tile, rows, cols, E, Bc);
             }
 
             // V rows are read in place when their width is whole vectors; otherwise copied zero-padded.
@@ -144,8 +144,7 @@ public static class TiledAttention
                 TileSoftmax.Update(simd, score, ref m[r], ref l[r], acc.Slice(r * EvPadded, EvPadded));
             }
 
-            tile[(rows * Bc)..].Clear();
-            TileProducts.Accumulate(simd, tile, values, EvPadded, acc, rowsPadded, EvPadded, cols, Bc);
+            TileProducts.Accumulate(simd, tile, values, EvPadded, acc, rows, EvPadded, cols, Bc);
         }
 
         if (partials is not null)

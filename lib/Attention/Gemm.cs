@@ -5,34 +5,29 @@ using System.Runtime.Intrinsics;
 namespace Attention;
 
 /// <summary>
-/// C = A B for row-major float matrices, the product behind every <see cref="Linear"/> layer: a register-blocked SIMD
-/// micro-kernel (4 rows of A × 16 columns of B per step, 8 accumulators) over column strips of B that stay in cache, rows
-/// spread over threads when the product is large.
+/// C = A B for row-major float matrices, the product behind every <see cref="Linear"/> layer and the two products of
+/// <see cref="ScaledDotProductAttention"/>: register-blocked SIMD micro-kernels over column strips of B that stay in
+/// cache (4 rows × 64 columns in 16 Vector512 accumulators where AVX-512 is accelerated, then 4 rows × 16 columns in
+/// Vector256, then single columns), rows spread over threads when the product is large.
 /// <para>
 /// Every element is Σ_j A[r, j] B[j, c] summed in order j = 0, 1, … with fused multiply-adds, whatever the row's place in
-/// the batch: a sequence gives the same bits alone or padded into a batch (section 7.4 relies on it).
+/// the batch and whichever step computes its column: a sequence gives the same bits alone or padded into a batch (section
+/// 7.4 relies on it), on any machine.
 /// </para>
 /// </summary>
 public static class Gemm
 {
-    private const int Lanes = 8;                // floats per Vector256
-    private const int Columns = 2 * Lanes;      // columns per micro-kernel step
     private const int Rows = 4;                 // rows per micro-kernel step
     private const long ParallelWork = 1 << 20;  // multiply-adds below which threads cost more than they save
 
-    /// <summary>C [M, N] = A [M, K] · B [K, N], all row-major; C is overwritten.</summary>
+    /// <summary>C [M, N] = A [M, K] · B [K, N], all row-major; C is overwritten. Large products run on threads.</summary>
     /// <exception cref="ArgumentException">An array is shorter than its shape says (the message names it).</exception>
     public static void Multiply(float[] A, float[] B, float[] C, int M, int K, int N)
     {
         ArgumentNullException.ThrowIfNull(A);
         ArgumentNullException.ThrowIfNull(B);
         ArgumentNullException.ThrowIfNull(C);
-        ArgumentOutOfRangeException.ThrowIfNegative(M);
-        ArgumentOutOfRangeException.ThrowIfNegative(K);
-        ArgumentOutOfRangeException.ThrowIfNegative(N);
-        RequireLength(A, (long)M * K, "A", $"[{M}, {K}]");
-        RequireLength(B, (long)K * N, "B", $"[{K}, {N}]");
-        RequireLength(C, (long)M * N, "C", $"[{M}, {N}]");
+        Require(A.Length, B.Length, C.Length, M, K, N);
         if (M == 0 || N == 0)
         {
             return;
@@ -51,100 +46,178 @@ public static class Gemm
         }
     }
 
-    private static void RequireLength(float[] array, long needed, string name, string shape)
+    /// <summary>C [M, N] = A [M, K] · B [K, N] on spans (a head's slice of a tensor), on the calling thread.</summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape says (the message names it).</exception>
+    public static void Multiply(ReadOnlySpan<float> A, ReadOnlySpan<float> B, Span<float> C, int M, int K, int N)
     {
-        if (array.Length < needed)
+        Require(A.Length, B.Length, C.Length, M, K, N);
+        if (M > 0 && N > 0)
         {
-            throw new ArgumentException($"{name} must hold {shape} = {needed} floats; it has {array.Length}.", name);
+            RowRange(A, B, C, 0, M, K, N);
         }
     }
 
-    // Rows r0 .. r1 − 1 of C: column strips of 16 through the micro-kernels, then the last N mod 16 columns one by one.
-    private static void RowRange(float[] A, float[] B, float[] C, int r0, int r1, int K, int N)
+    private static void Require(int a, int b, int c, int M, int K, int N)
     {
-        int wholeColumns = N / Columns * Columns;
-        for (int c = 0; c < wholeColumns; c += Columns)
-        {
-            int r = r0;
-            for (; r + Rows <= r1; r += Rows)
-            {
-                FourRows(A, B, C, r, c, K, N);
-            }
+        ArgumentOutOfRangeException.ThrowIfNegative(M);
+        ArgumentOutOfRangeException.ThrowIfNegative(K);
+        ArgumentOutOfRangeException.ThrowIfNegative(N);
+        RequireLength(a, (long)M * K, "A", $"[{M}, {K}]");
+        RequireLength(b, (long)K * N, "B", $"[{K}, {N}]");
+        RequireLength(c, (long)M * N, "C", $"[{M}, {N}]");
+    }
 
-            for (; r < r1; r++)
+    private static void RequireLength(int length, long needed, string name, string shape)
+    {
+        if (length < needed)
+        {
+            throw new ArgumentException($"{name} must hold {shape} = {needed} floats; it has {length}.", name);
+        }
+    }
+
+    // Rows r0 .. r1 − 1 of C: strips of 64 columns (Vector512), then of 16 (Vector256), then the last columns one by one.
+    private static void RowRange(ReadOnlySpan<float> A, ReadOnlySpan<float> B, Span<float> C, int r0, int r1, int K, int N)
+    {
+        ref float a = ref MemoryMarshal.GetReference(A);
+        ref float b = ref MemoryMarshal.GetReference(B);
+        ref float o = ref MemoryMarshal.GetReference(C);
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; c + 64 <= N; c += 64)
             {
-                OneRow(A, B, C, r, c, K, N);
+                for (int r = r0; r < r1; r += Rows)
+                {
+                    Strip512(ref Unsafe.Add(ref a, r * K), ref Unsafe.Add(ref b, c), ref Unsafe.Add(ref o, (r * N) + c), Math.Min(Rows, r1 - r), K, N);
+                }
+            }
+        }
+
+        for (; c + 16 <= N; c += 16)
+        {
+            for (int r = r0; r < r1; r += Rows)
+            {
+                Strip256(ref Unsafe.Add(ref a, r * K), ref Unsafe.Add(ref b, c), ref Unsafe.Add(ref o, (r * N) + c), Math.Min(Rows, r1 - r), K, N);
             }
         }
 
         for (int r = r0; r < r1; r++)
         {
-            for (int c = wholeColumns; c < N; c++)
+            for (int col = c; col < N; col++)
             {
                 float sum = 0;
                 for (int j = 0; j < K; j++)
                 {
-                    sum = MathF.FusedMultiplyAdd(A[(r * K) + j], B[(j * N) + c], sum);
+                    sum = MathF.FusedMultiplyAdd(A[(r * K) + j], B[(j * N) + col], sum);
                 }
 
-                C[(r * N) + c] = sum;
+                C[(r * N) + col] = sum;
             }
         }
     }
 
-    private static void FourRows(float[] A, float[] B, float[] C, int r, int c, int K, int N)
+    // Up to 4 rows × 64 columns: rows beyond `rows` read row 0 again and are not stored (one loop body for all).
+    private static void Strip512(ref float a, ref float b, ref float o, int rows, int K, int N)
     {
-        ref float a = ref MemoryMarshal.GetArrayDataReference(A);
-        ref float b = ref MemoryMarshal.GetArrayDataReference(B);
-        ref float a0 = ref Unsafe.Add(ref a, r * K);
-        ref float a1 = ref Unsafe.Add(ref a0, K);
-        ref float a2 = ref Unsafe.Add(ref a1, K);
-        ref float a3 = ref Unsafe.Add(ref a2, K);
+        nint k1 = rows > 1 ? K : 0, k2 = rows > 2 ? 2 * K : 0, k3 = rows > 3 ? 3 * K : 0;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
+        for (int j = 0; j < K; j++)
+        {
+            Vector512<float> b0 = Vector512.LoadUnsafe(ref b), b1 = Vector512.LoadUnsafe(ref b, 16);
+            Vector512<float> b2 = Vector512.LoadUnsafe(ref b, 32), b3 = Vector512.LoadUnsafe(ref b, 48);
+            Vector512<float> x = Vector512.Create(a);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+            c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(Unsafe.Add(ref a, k1));
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+            c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(Unsafe.Add(ref a, k2));
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+            c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(Unsafe.Add(ref a, k3));
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+            c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            a = ref Unsafe.Add(ref a, 1);
+            b = ref Unsafe.Add(ref b, N);
+        }
+
+        Store(c00, c01, c02, c03, ref o);
+        if (rows > 1)
+        {
+            Store(c10, c11, c12, c13, ref Unsafe.Add(ref o, N));
+        }
+
+        if (rows > 2)
+        {
+            Store(c20, c21, c22, c23, ref Unsafe.Add(ref o, 2 * N));
+        }
+
+        if (rows > 3)
+        {
+            Store(c30, c31, c32, c33, ref Unsafe.Add(ref o, 3 * N));
+        }
+    }
+
+    // Up to 4 rows × 16 columns, as above at Vector256.
+    private static void Strip256(ref float a, ref float b, ref float o, int rows, int K, int N)
+    {
+        nint k1 = rows > 1 ? K : 0, k2 = rows > 2 ? 2 * K : 0, k3 = rows > 3 ? 3 * K : 0;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         for (int j = 0; j < K; j++)
         {
-            Vector256<float> b0 = Vector256.LoadUnsafe(ref b, (nuint)((j * N) + c));
-            Vector256<float> b1 = Vector256.LoadUnsafe(ref b, (nuint)((j * N) + c + Lanes));
-            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref a0, j));
-            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref a1, j));
-            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref a2, j));
-            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref a3, j));
-            c00 = Vector256.FusedMultiplyAdd(x0, b0, c00);
-            c01 = Vector256.FusedMultiplyAdd(x0, b1, c01);
-            c10 = Vector256.FusedMultiplyAdd(x1, b0, c10);
-            c11 = Vector256.FusedMultiplyAdd(x1, b1, c11);
-            c20 = Vector256.FusedMultiplyAdd(x2, b0, c20);
-            c21 = Vector256.FusedMultiplyAdd(x2, b1, c21);
-            c30 = Vector256.FusedMultiplyAdd(x3, b0, c30);
-            c31 = Vector256.FusedMultiplyAdd(x3, b1, c31);
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref b), b1 = Vector256.LoadUnsafe(ref b, 8);
+            Vector256<float> x = Vector256.Create(a);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(Unsafe.Add(ref a, k1));
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(Unsafe.Add(ref a, k2));
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(Unsafe.Add(ref a, k3));
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            a = ref Unsafe.Add(ref a, 1);
+            b = ref Unsafe.Add(ref b, N);
         }
 
-        ref float o = ref MemoryMarshal.GetArrayDataReference(C);
-        int row = (r * N) + c;
-        c00.StoreUnsafe(ref o, (nuint)row);
-        c01.StoreUnsafe(ref o, (nuint)(row + Lanes));
-        c10.StoreUnsafe(ref o, (nuint)(row + N));
-        c11.StoreUnsafe(ref o, (nuint)(row + N + Lanes));
-        c20.StoreUnsafe(ref o, (nuint)(row + (2 * N)));
-        c21.StoreUnsafe(ref o, (nuint)(row + (2 * N) + Lanes));
-        c30.StoreUnsafe(ref o, (nuint)(row + (3 * N)));
-        c31.StoreUnsafe(ref o, (nuint)(row + (3 * N) + Lanes));
+        c00.StoreUnsafe(ref o);
+        c01.StoreUnsafe(ref o, 8);
+        if (rows > 1)
+        {
+            c10.StoreUnsafe(ref o, (nuint)N);
+            c11.StoreUnsafe(ref o, (nuint)N + 8);
+        }
+
+        if (rows > 2)
+        {
+            c20.StoreUnsafe(ref o, (nuint)(2 * N));
+            c21.StoreUnsafe(ref o, (nuint)(2 * N) + 8);
+        }
+
+        if (rows > 3)
+        {
+            c30.StoreUnsafe(ref o, (nuint)(3 * N));
+            c31.StoreUnsafe(ref o, (nuint)(3 * N) + 8);
+        }
     }
 
-    private static void OneRow(float[] A, float[] B, float[] C, int r, int c, int K, int N)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, ref float target)
     {
-        ref float a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(A), r * K);
-        ref float b = ref MemoryMarshal.GetArrayDataReference(B);
-        Vector256<float> c0 = default, c1 = default;
-        for (int j = 0; j < K; j++)
-        {
-            Vector256<float> x = Vector256.Create(Unsafe.Add(ref a, j));
-            c0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b, (nuint)((j * N) + c)), c0);
-            c1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b, (nuint)((j * N) + c + Lanes)), c1);
-        }
-
-        ref float o = ref MemoryMarshal.GetArrayDataReference(C);
-        c0.StoreUnsafe(ref o, (nuint)((r * N) + c));
-        c1.StoreUnsafe(ref o, (nuint)((r * N) + c + Lanes));
+        a0.StoreUnsafe(ref target);
+        a1.StoreUnsafe(ref target, 16);
+        a2.StoreUnsafe(ref target, 32);
+        a3.StoreUnsafe(ref target, 48);
     }
 }

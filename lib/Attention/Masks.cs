@@ -69,6 +69,38 @@ public sealed class Mask
         return allowed[offset];
     }
 
+    /// <summary>Sets <paramref name="row"/>[j] = −∞ for every key j that query <paramref name="i"/> of batch
+    /// <paramref name="b"/>, head <paramref name="h"/> may not see: <see cref="IsVisible"/> over a whole row at once.</summary>
+    internal void HideInRow(int b, int h, int i, Span<float> row)
+    {
+        int rank = shape.Length, offset = 0;
+        Span<int> index = [b, h, i, 0];
+        for (int axis = 0; axis < rank; axis++)
+        {
+            int size = shape[axis];
+            offset = (offset * size) + (size == 1 ? 0 : index[4 - rank + axis]);
+        }
+
+        if (shape[^1] == 1)
+        {
+            if (!allowed[offset])
+            {
+                row.Fill(float.NegativeInfinity);
+            }
+
+            return;
+        }
+
+        ReadOnlySpan<bool> keys = allowed.AsSpan(offset, row.Length);
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (!keys[j])
+            {
+                row[j] = float.NegativeInfinity;
+            }
+        }
+    }
+
     /// <summary>Whether query i may see key j, for a rank-2 mask.</summary>
     public bool this[int i, int j] => IsVisible(0, 0, i, j);
 

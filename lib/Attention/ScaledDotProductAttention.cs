@@ -44,27 +44,34 @@ public static class ScaledDotProductAttention
         var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
         float s = ResolveScale(scale, E);
         var scores = new Tensor(B, Hq, L, S);
+        var keysT = new float[E * S];            // Kᵀ of one KV head, [E, S]
         for (int b = 0; b < B; b++)
         {
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = KvHead(h, Hq, H);
+                Transpose(K.Data.AsSpan(((b * H) + kvh) * S * E, S * E), keysT, S, E);
 
-                // The head's keys as one span: key j is a slice, with no index array allocated per (query, key) pair.
-                ReadOnlySpan<float> Kh = K.Data.AsSpan(((b * H) + kvh) * S * E, S * E);
-                for (int i = 0; i < L; i++)
-                {
-                    Span<float> row = scores.Row(b, h, i);
-                    ReadOnlySpan<float> q = Q.Row(b, h, i);
-                    for (int j = 0; j < S; j++)
-                    {
-                        row[j] = s * TensorPrimitives.Dot(q, Kh.Slice(j * E, E));
-                    }
-                }
+                // S_h = scale · Q_h K_hᵀ: one matrix product per head.
+                Span<float> Sh = scores.Data.AsSpan(((b * Hq) + h) * L * S, L * S);
+                Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), keysT, Sh, L, E, S);
+                TensorPrimitives.Multiply(Sh, s, Sh);
             }
         }
 
         return scores;
+    }
+
+    // source [rows, cols] row-major into target [cols, rows].
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> target, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                target[(c * rows) + r] = source[(r * cols) + c];
+            }
+        }
     }
 
     /// <summary>The default scale 1/√headDim, which keeps the variance of a score near 1 for unit-variance q and k.</summary>
@@ -112,44 +119,32 @@ public static class ScaledDotProductAttention
                 for (int i = 0; i < L; i++)
                 {
                     Span<float> row = scores.Row(b, h, i);
-                    for (int j = 0; j < S; j++)
+                    if (bias is not null)
                     {
-                        if (bias is not null)
+                        for (int j = 0; j < S; j++)
                         {
                             row[j] += BiasAt(bias, b, h, i, j);
                         }
-
-                        bool visible = j <= i + causalOffset && (mask?.IsVisible(b, h, i, j) ?? true);
-                        if (!visible)
-                        {
-                            row[j] = float.NegativeInfinity;
-                        }
                     }
+
+                    // Visible: j ≤ i + causalOffset, and allowed by the mask.
+                    row[(int)Math.Clamp((long)i + causalOffset + 1, 0, S)..].Fill(float.NegativeInfinity);
+                    mask?.HideInRow(b, h, i, row);
                 }
             }
         }
 
         Tensor weights = Softmax.LastAxis(scores);
 
+        // O_h = P_h V_h: one matrix product per head.
         var O = new Tensor(B, Hq, L, Ev);
         for (int b = 0; b < B; b++)
         {
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = KvHead(h, Hq, H);
-                ReadOnlySpan<float> Vh = V.Data.AsSpan(((b * H) + kvh) * S * Ev, S * Ev);
-                for (int i = 0; i < L; i++)
-                {
-                    Span<float> o = O.Row(b, h, i);
-                    ReadOnlySpan<float> w = weights.Row(b, h, i);
-                    for (int j = 0; j < S; j++)
-                    {
-                        if (w[j] != 0f)
-                        {
-                            TensorPrimitives.MultiplyAdd(Vh.Slice(j * Ev, Ev), w[j], o, o);
-                        }
-                    }
-                }
+                Gemm.Multiply(weights.Data.AsSpan(((b * Hq) + h) * L * S, L * S), V.Data.AsSpan(((b * H) + kvh) * S * Ev, S * Ev),
+                    O.Data.AsSpan(((b * Hq) + h) * L * Ev, L * Ev), L, S, Ev);
             }
         }
 
