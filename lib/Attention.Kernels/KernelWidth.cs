@@ -5,10 +5,10 @@ namespace Attention.Kernels;
 /// <summary>The SIMD register width of the tile products: 8 floats (AVX2, Arm SVE-256) or 16 (AVX-512).</summary>
 public enum KernelWidth
 {
-    /// <summary>Vector256: 8 float lanes, 16 columns per micro-kernel step.</summary>
+    /// <summary>Vector256: 8 float lanes; a micro-kernel step is 6 rows × 16 columns.</summary>
     Vector256 = 256,
 
-    /// <summary>Vector512: 16 float lanes, 32 columns per micro-kernel step.</summary>
+    /// <summary>Vector512: 16 float lanes; a micro-kernel step is 4 rows × 64 columns.</summary>
     Vector512 = 512,
 }
 

@@ -26,8 +26,8 @@ public static class TiledAttention
     /// <param name="V">[B, Hkv, S, Ev] values.</param>
     /// <param name="causal">Causal alignment, or null for none.</param>
     /// <param name="scale">Logit scale; default 1/√E.</param>
-    /// <param name="blockRows">Query rows per work item (Br).</param>
-    /// <param name="blockKeys">Keys per tile (Bc); rounded up to a multiple of 16.</param>
+    /// <param name="blockRows">Query rows per work item (Br); rounded up to whole micro-kernel rows (4 at Vector512, 6 at Vector256).</param>
+    /// <param name="blockKeys">Keys per tile (Bc); rounded up to whole micro-kernel columns (64 at Vector512, 16 at Vector256).</param>
     /// <param name="threads">Threads to use; default all processors.</param>
     /// <param name="width">The SIMD width of the tile products; default <see cref="KernelWidths.Best"/>.</param>
     /// <param name="output">[B, Hq, L, Ev] to write the result into (every element is written), or null for a new tensor.
@@ -49,6 +49,7 @@ public static class TiledAttention
         {
             Shapes.Require(output, nameof(output), "[B, Hq, L, Ev]", B, Hq, L, Ev);
         }
+
         if (Hkv == 0 || Hq % Hkv != 0)
         {
             throw new ArgumentException($"K: the KV heads (axis 1, {Hkv}) must divide the query heads of Q ({Hq}).", nameof(K));
@@ -65,8 +66,8 @@ public static class TiledAttention
         var O = output ?? new Tensor(B, Hq, L, Ev);
         int qBlocks = (L + Br - 1) / Br, group = Hq / Hkv;
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount };
-        // Many query rows reuse each key: transpose K once ([E, S] per KV head, zero-padded to whole tiles) so the score
-        // tile is a broadcast-FMA product. A few rows (decode) read each key once: dot products on K as it is.
+        // Many query rows reuse each key: pack Kᵀ once (tile by tile, see TransposedKeys) so the score tile is a
+        // broadcast-FMA product. A few rows (decode) read each key once: dot products on K as it is.
         using var keys = L >= DecodeRows ? KeysTransposed(K, Bc, options) : null;
 
         // Decode with fewer work items than threads (Flash-Decoding): each item's keys are split into ranges of whole tiles,
