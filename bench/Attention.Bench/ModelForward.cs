@@ -15,7 +15,7 @@ public static class ModelForward
     public const int Tokens = 512;
 
     /// <summary>(best forward ms, best MathNet-products ms, GFLOP of the forward's products).</summary>
-    public static (double ForwardMs, double MathNetMs, double ProductGflop) Measure(int runs = 3)
+    public static (double ForwardMs, double MathNetMs, double ProductGflop) Measure(int runs = 7)
     {
         var model = MiniLm.Load();
         var sentences = HeadFindings.ReadSentences(Path.Combine(DataFolder(), "sentences.txt"));

@@ -202,10 +202,11 @@ public static class TiledAttention
         return keys;
     }
 
-    // Kᵀ of every (batch, KV head) packed tile by tile: tile t is [E, Bc] contiguous (rows Stride apart). Columns beyond S
-    // (zero, or a reused buffer's leftovers) give scores that are masked before use. A tile's 64 rows then sit on 17 pages, not 64, and its rows are one cache line more than Bc apart, since a
-    // power-of-two stride would put every row of a tile in the same cache sets. The buffer is kept for the next call (up to
-    // 32 MiB): first-touching fresh memory cost more than the whole transpose here (16 ms for 6 MiB in this sandbox).
+    // Kᵀ of every (batch, KV head) packed tile by tile: tile t is [E, Bc] contiguous, rows Stride apart. A tile's 64 rows
+    // then sit on 17 pages, not 64, and rows one cache line more than Bc apart keep a power-of-two stride from putting
+    // every row of a tile in the same cache sets. Columns beyond S (zero, or a reused buffer's leftovers) give scores that
+    // are masked before use. The buffer is kept for the next call (up to 32 MiB): first-touching fresh memory can cost
+    // more than the whole transpose (16–22 ms per 6 MiB in this sandbox: the benchmark's "Fresh memory" line).
     private sealed class TransposedKeys : IDisposable
     {
         private const long KeptFloats = 8L << 20;
