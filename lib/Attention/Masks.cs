@@ -54,33 +54,27 @@ public sealed class Mask
     public int Keys => shape[^1];
 
     /// <summary>Whether query <paramref name="i"/> of batch <paramref name="b"/>, head <paramref name="h"/> may see key <paramref name="j"/>.</summary>
-    public bool IsVisible(int b, int h, int i, int j)
-    {
-        int rank = shape.Length;
-        int offset = 0;
-        Span<int> index = [b, h, i, j];
-        for (int axis = 0; axis < rank; axis++)
-        {
-            int size = shape[axis];
-            int k = index[4 - rank + axis];
-            offset = (offset * size) + (size == 1 ? 0 : k);
-        }
+    public bool IsVisible(int b, int h, int i, int j) => allowed[Offset(b, h, i, j)];
 
-        return allowed[offset];
-    }
-
-    /// <summary>Sets <paramref name="row"/>[j] = −∞ for every key j that query <paramref name="i"/> of batch
-    /// <paramref name="b"/>, head <paramref name="h"/> may not see: <see cref="IsVisible"/> over a whole row at once.</summary>
-    internal void HideInRow(int b, int h, int i, Span<float> row)
+    // Where (b, h, i, j) lives in `allowed`: the trailing axes of the index, size-1 axes broadcast.
+    private int Offset(int b, int h, int i, int j)
     {
         int rank = shape.Length, offset = 0;
-        Span<int> index = [b, h, i, 0];
+        Span<int> index = [b, h, i, j];
         for (int axis = 0; axis < rank; axis++)
         {
             int size = shape[axis];
             offset = (offset * size) + (size == 1 ? 0 : index[4 - rank + axis]);
         }
 
+        return offset;
+    }
+
+    /// <summary>Sets <paramref name="row"/>[j] = −∞ for every key j that query <paramref name="i"/> of batch
+    /// <paramref name="b"/>, head <paramref name="h"/> may not see: <see cref="IsVisible"/> over a whole row at once.</summary>
+    internal void HideInRow(int b, int h, int i, Span<float> row)
+    {
+        int offset = Offset(b, h, i, 0);
         if (shape[^1] == 1)
         {
             if (!allowed[offset])

@@ -44,34 +44,21 @@ public static class ScaledDotProductAttention
         var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
         float s = ResolveScale(scale, E);
         var scores = new Tensor(B, Hq, L, S);
-        var keysT = new float[E * S];            // Kᵀ of one KV head, [E, S]
+        Tensor Kt = K.Transpose();                 // [B, H, E, S]
         for (int b = 0; b < B; b++)
         {
             for (int h = 0; h < Hq; h++)
             {
                 int kvh = KvHead(h, Hq, H);
-                Transpose(K.Data.AsSpan(((b * H) + kvh) * S * E, S * E), keysT, S, E);
 
                 // S_h = scale · Q_h K_hᵀ: one matrix product per head.
                 Span<float> Sh = scores.Data.AsSpan(((b * Hq) + h) * L * S, L * S);
-                Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), keysT, Sh, L, E, S);
+                Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), Kt.Data.AsSpan(((b * H) + kvh) * E * S, E * S), Sh, L, E, S);
                 TensorPrimitives.Multiply(Sh, s, Sh);
             }
         }
 
         return scores;
-    }
-
-    // source [rows, cols] row-major into target [cols, rows].
-    private static void Transpose(ReadOnlySpan<float> source, Span<float> target, int rows, int cols)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                target[(c * rows) + r] = source[(r * cols) + c];
-            }
-        }
     }
 
     /// <summary>The default scale 1/√headDim, which keeps the variance of a score near 1 for unit-variance q and k.</summary>
