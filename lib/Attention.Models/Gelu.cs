@@ -1,26 +1,63 @@
-using MathNet.Numerics;
+using System.Numerics.Tensors;
 
 namespace Attention.Models;
 
-/// <summary>GELU with the exact Gaussian CDF, as BERT exports it: gelu(x) = x · ½ (1 + erf(x / √2)).</summary>
+/// <summary>
+/// GELU with the exact Gaussian CDF, as BERT exports it: gelu(x) = x · Φ(x) = x · ½ (1 + erf(x / √2)) = x · ½ erfc(−x / √2).
+/// </summary>
 public static class Gelu
 {
+    // c₉ … c₀ of Numerical Recipes' Chebyshev fit of erfc (§6.2), highest power first for Horner's rule.
+    private static readonly float[] ErfcCoefficients =
+        [0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f, 0.27886807f, -0.18628806f, 0.09678418f, 0.37409196f, 1.00002368f, -1.26551223f];
+
     /// <summary>GELU applied to every element of <paramref name="X"/>, into a new tensor.</summary>
+    /// <remarks>
+    /// erfc(z) = t · exp(−z² + P(t)) with t = 1 / (1 + |z|/2) for z ≥ 0, and 2 − erfc(−z) below: relative error under
+    /// 1.2·10⁻⁷ in both tails. Computed in float, span by span with TensorPrimitives (BERT's MLP: 786k values per layer
+    /// at 512 tokens), so the exponent −x²/2 carries float rounding: the relative error grows as 6·10⁻⁸ · x².
+    /// </remarks>
     public static Tensor Forward(Tensor X)
     {
         ArgumentNullException.ThrowIfNull(X);
         var Y = new Tensor(X.Shape);
-        // Element by element, in chunks over threads when large (BERT's MLP: 786k erf evaluations per layer at 512 tokens).
-        const int Chunk = 1 << 14;
+        const int Chunk = 4096;
         Parallel.For(0, (X.Length + Chunk - 1) / Chunk, c =>
         {
-            for (int k = c * Chunk; k < Math.Min(X.Length, (c + 1) * Chunk); k++)
-            {
-                double x = X.Data[k];
-                Y.Data[k] = (float)(x * 0.5 * (1 + SpecialFunctions.Erf(x / Math.Sqrt(2))));
-            }
+            int start = c * Chunk, count = Math.Min(Chunk, X.Length - start);
+            Apply(X.Data.AsSpan(start, count), Y.Data.AsSpan(start, count));
         });
 
         return Y;
+    }
+
+    private static void Apply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Span<float> t = stackalloc float[x.Length];
+        Span<float> p = stackalloc float[x.Length];
+
+        // z = −x/√2 is the erfc argument; t = 1 / (1 + |z|/2) = 1 / (1 + |x| / (2√2)).
+        TensorPrimitives.Abs(x, t);
+        TensorPrimitives.Multiply(t, 1 / (2 * MathF.Sqrt(2)), t);
+        TensorPrimitives.Add(t, 1f, t);
+        TensorPrimitives.Reciprocal(t, t);
+        p.Fill(ErfcCoefficients[0]);
+        for (int i = 1; i < ErfcCoefficients.Length; i++)
+        {
+            TensorPrimitives.MultiplyAdd(p, t, ErfcCoefficients[i], p);
+        }
+
+        // −z² = x · (−x/2), one rounding with the fused multiply-add; then r = erfc(|z|) = t · exp(−z² + P(t)).
+        TensorPrimitives.Multiply(x, -0.5f, y);
+        TensorPrimitives.FusedMultiplyAdd(x, y, p, p);
+        TensorPrimitives.Exp(p, p);
+        TensorPrimitives.Multiply(p, t, p);
+
+        // gelu = x · ½ erfc(z): erfc(z) = r where z ≥ 0 (x ≤ 0), 2 − r where z < 0.
+        for (int k = 0; k < x.Length; k++)
+        {
+            float half = 0.5f * x[k];
+            y[k] = x[k] <= 0 ? half * p[k] : x[k] - (half * p[k]);
+        }
     }
 }

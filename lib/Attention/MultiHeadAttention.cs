@@ -248,7 +248,7 @@ public class MultiHeadAttention
             : (WQ, WK, WV, WO, null, null, null, null);
     }
 
-    private (Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor concatenated, Tensor Y) Run(
+    private (Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor scores, Tensor concatenated, Tensor Y) Run(
         Tensor Xq, Tensor Xkv, Mask? mask, CausalAlignment? causal)
     {
         RequireInput(Xq, nameof(Xq), ModelDim);
@@ -263,14 +263,14 @@ public class MultiHeadAttention
         Tensor Q = Attention.Heads.Split(Linear.Forward(Xq, WQ, BQ), Heads);
         Tensor K = Attention.Heads.Split(Linear.Forward(Xkv, WK, BK), KvHeads);
         Tensor V = Attention.Heads.Split(Linear.Forward(Xkv, WV, BV), KvHeads);
-        var attended = ScaledDotProductAttention.ForwardWithWeights(Q, K, V, mask, causal: causal);
+        var (attended, scores) = ScaledDotProductAttention.ForwardWithScores(Q, K, V, mask, causal);
         Tensor concatenated = Attention.Heads.Merge(attended.Output);
         Tensor Y = Linear.Forward(concatenated, WO, BO);
-        return (Q, K, V, attended, concatenated, Y);
+        return (Q, K, V, attended, scores, concatenated, Y);
     }
 
-    private static MultiHeadAttentionTrace TraceOf((Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor concatenated, Tensor Y) run) =>
-        new(run.Q, run.K, run.V, ScaledDotProductAttention.Scores(run.Q, run.K), run.attended.Weights!, run.attended.Output, run.concatenated, run.Y);
+    private static MultiHeadAttentionTrace TraceOf((Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor scores, Tensor concatenated, Tensor Y) run) =>
+        new(run.Q, run.K, run.V, run.scores, run.attended.Weights!, run.attended.Output, run.concatenated, run.Y);
 
     private void RequireSelfAttention()
     {

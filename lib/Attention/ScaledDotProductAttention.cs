@@ -31,12 +31,25 @@ public static class ScaledDotProductAttention
     /// <param name="scale">Multiplier of Q Kᵀ; default 1/√headDim.</param>
     public static Tensor Forward(
         Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
-        Compute(Q, K, V, mask, bias, causal, scale, keepWeights: false).Output;
+        Compute(Q, K, V, mask, bias, causal, scale).Output;
 
     /// <summary>Like <see cref="Forward"/>, also returning the attention weights [B, Hq, L, S].</summary>
     public static AttentionResult ForwardWithWeights(
-        Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
-        Compute(Q, K, V, mask, bias, causal, scale, keepWeights: true);
+        Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null)
+    {
+        var (output, _, weights) = Compute(Q, K, V, mask, bias, causal, scale);
+        return new AttentionResult(output, weights);
+    }
+
+    /// <summary>
+    /// Like <see cref="ForwardWithWeights"/>, also returning the raw scores scale · Q Kᵀ [B, Hq, L, S] it computed on the
+    /// way (before bias and masks), so a trace never computes them twice.
+    /// </summary>
+    internal static (AttentionResult Result, Tensor Scores) ForwardWithScores(Tensor Q, Tensor K, Tensor V, Mask? mask, CausalAlignment? causal)
+    {
+        var (output, scores, weights) = Compute(Q, K, V, mask, null, causal, null);
+        return (new AttentionResult(output, weights), scores);
+    }
 
     /// <summary>The raw compatibility scores scale · Q Kᵀ, shape [B, Hq, L, S], before any mask or softmax.</summary>
     public static Tensor Scores(Tensor Q, Tensor K, float? scale = null)
@@ -86,8 +99,8 @@ public static class ScaledDotProductAttention
         return queryHead / (queryHeads / kvHeads);
     }
 
-    private static AttentionResult Compute(
-        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale, bool keepWeights)
+    private static (Tensor Output, Tensor Scores, Tensor Weights) Compute(
+        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale)
     {
         var (B, Hq, L, E, H, S, Ev) = CheckQkv(Q, K, V);
         mask?.RequireBroadcastsTo(nameof(mask), B, Hq, L, S);
@@ -99,29 +112,31 @@ public static class ScaledDotProductAttention
         int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
 
         Tensor scores = Scores(Q, K, scale);
-        for (int b = 0; b < B; b++)
+
+        // The logits go into the weights' buffer (the raw scores stay as they are for a trace) and softmax runs in place,
+        // one (batch, head) pair per work item.
+        var weights = new Tensor(B, Hq, L, S);
+        Parallel.For(0, B * Hq, bh =>
         {
-            for (int h = 0; h < Hq; h++)
+            int b = bh / Hq, h = bh % Hq;
+            for (int i = 0; i < L; i++)
             {
-                for (int i = 0; i < L; i++)
+                Span<float> row = weights.Row(b, h, i);
+                scores.Row(b, h, i).CopyTo(row);
+                if (bias is not null)
                 {
-                    Span<float> row = scores.Row(b, h, i);
-                    if (bias is not null)
+                    for (int j = 0; j < S; j++)
                     {
-                        for (int j = 0; j < S; j++)
-                        {
-                            row[j] += BiasAt(bias, b, h, i, j);
-                        }
+                        row[j] += BiasAt(bias, b, h, i, j);
                     }
-
-                    // Visible: j ≤ i + causalOffset, and allowed by the mask.
-                    row[(int)Math.Clamp((long)i + causalOffset + 1, 0, S)..].Fill(float.NegativeInfinity);
-                    mask?.HideInRow(b, h, i, row);
                 }
-            }
-        }
 
-        Tensor weights = Softmax.LastAxis(scores);
+                // Visible: j ≤ i + causalOffset, and allowed by the mask.
+                row[(int)Math.Clamp((long)i + causalOffset + 1, 0, S)..].Fill(float.NegativeInfinity);
+                mask?.HideInRow(b, h, i, row);
+                Softmax.Row(row, row);
+            }
+        });
 
         // O_h = P_h V_h: one matrix product per head.
         var O = new Tensor(B, Hq, L, Ev);
@@ -135,7 +150,7 @@ public static class ScaledDotProductAttention
             }
         }
 
-        return new AttentionResult(O, keepWeights ? weights : null);
+        return (O, scores, weights);
     }
 
     /// <summary>The scale to use: the given one if finite (else an error), 1/√headDim when none is given.</summary>
