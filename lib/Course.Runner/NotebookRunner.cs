@@ -152,6 +152,8 @@ public sealed class NotebookRunner
         var outputs = new List<CellOutput>();
         var displayIndex = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
+        // An error the kernel shows in a cell that still completes (a failed `#r` or compile inside an imported cell) is a failure.
+        string? shownError = null;
         CellResult Done(string? error) => new(index, kernelName, firstLine, outputs, error, clock.Elapsed);
 
         kernel.Send(new JsonObject
@@ -197,14 +199,16 @@ public sealed class NotebookRunner
                         outputs.Add(new CellOutput("stderr", Formatted(e)));
                         break;
                     case "ErrorProduced":
-                        outputs.Add(Error((string?)e?["message"] ?? "error"));
+                        var shown = (string?)e?["message"] ?? "error";
+                        shownError ??= shown;
+                        outputs.Add(Error(shown));
                         break;
                     case "CommandFailed" when commandToken == token:
                         var message = (string?)e?["message"] ?? "CommandFailed without a message";
                         outputs.Add(Error(message));
                         return Done(message);
                     case "CommandSucceeded" when commandToken == token:
-                        return Done(null);
+                        return Done(shownError is null ? null : $"the cell completed but showed an error: {shownError}");
                 }
             }
             return Done($"the kernel process exited. stderr:\n{Tail(kernel.StandardError)}");

@@ -24,6 +24,18 @@ public class RunnerTests
     }
 
     [Fact]
+    public async Task An_error_the_kernel_shows_in_a_completed_cell_fails_the_run()
+    {
+        // A failed `#r` inside an imported cell: the kernel shows the error but reports the import as succeeded.
+        var result = await new NotebookRunner(repoRoot: Paths.Root).RunAsync(Paths.Fixture("_shown-error.ipynb"), workingDirectory: Paths.Fixtures);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("cell 1", result.FailureMessage);
+        Assert.Contains("course-library.dll", result.FailureMessage);
+        Assert.Equal([1], result.Cells.Select(c => c.Index));
+    }
+
+    [Fact]
     public async Task An_infinite_loop_is_killed_at_the_timeout_and_reported()
     {
         // 20 s, not less: on a loaded 2-core machine even a fresh kernel's first cell can take several seconds.

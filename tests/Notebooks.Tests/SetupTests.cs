@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Course.Runner;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 
@@ -13,28 +12,6 @@ public partial class SetupTests
 
     [GeneratedRegex("""#r\s+"nuget:\s*(?<name>[^,"\s]+)\s*(,\s*(?<version>[^"\s]+))?\s*"(?<rest>.*)$""", RegexOptions.Multiline)]
     private static partial Regex NugetReference();
-
-    private static Dictionary<string, string> CentralVersions() =>
-        XDocument.Load(Path.Combine(Paths.Root, "Directory.Packages.props"))
-            .Descendants("PackageVersion")
-            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Problems with the `#r "nuget: ..."` lines of one file: unpinned, or pinned differently from Directory.Packages.props.</summary>
-    public static List<string> PinProblems(string path, IReadOnlyDictionary<string, string> central)
-    {
-        var problems = new List<string>();
-        foreach (Match m in NugetReference().Matches(Code(path)))
-        {
-            var name = m.Groups["name"].Value;
-            var version = m.Groups["version"].Success ? m.Groups["version"].Value : null;
-            var file = Path.GetRelativePath(Paths.Root, path);
-            if (!central.TryGetValue(name, out var expected))
-                problems.Add($"{file}: {name} is not in Directory.Packages.props");
-            else if (version != expected)
-                problems.Add($"{file}: {name} pinned to {version ?? "(no version)"}, Directory.Packages.props has {expected}");
-        }
-        return problems;
-    }
 
     /// <summary>The code a file holds: an .ipynb's cell sources (its JSON escapes quotes), else the text itself.</summary>
     public static string Code(string path)
@@ -63,27 +40,15 @@ public partial class SetupTests
             .Concat(Directory.EnumerateFiles(Paths.Fixtures, "*.ipynb"));
 
     [Fact]
-    public void Notebooks_and_setup_pin_the_package_versions_of_Directory_Packages_props()
+    public void Notebooks_and_the_setup_restore_no_NuGet_package()
     {
-        var central = CentralVersions();
-        var problems = FilesWithPackageReferences().SelectMany(f => PinProblems(f, central)).ToList();
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
-        // The shared build cell does reference the packages (a regex that matched nothing would pass vacuously).
-        Assert.Equal(4, NugetReference().Matches(Code(Path.Combine(Paths.Notebooks, "_build.dib"))).Count);
-    }
-
-    [Fact]
-    public void A_version_that_differs_from_Directory_Packages_props_is_reported()
-    {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("course-pin-").FullName, "x.dib");
-        var build = File.ReadAllText(Path.Combine(Paths.Notebooks, "_build.dib"));
-        File.WriteAllText(file, build
-            .Replace("MathNet.Numerics, 5.0.0", "MathNet.Numerics, 4.15.0", StringComparison.Ordinal)
-            .Replace("System.Numerics.Tensors, 10.0.0", "System.Numerics.Tensors", StringComparison.Ordinal));
-        var problems = PinProblems(file, CentralVersions());
-        Assert.Equal(2, problems.Count);
-        Assert.Contains("4.15.0", problems[0]);
-        Assert.Contains("(no version)", problems[1]);
+        // A `#r "nuget:"` runs a NuGet restore in the kernel, 2.3-2.8 s of a notebook's start (measured, 1.0.712001): the
+        // packages' DLLs sit beside the course library instead (CopyLocalLockFileAssemblies), at Directory.Packages.props' versions.
+        var found = FilesWithPackageReferences().Where(f => NugetReference().IsMatch(Code(f))).Select(f => Path.GetRelativePath(Paths.Root, f)).ToList();
+        Assert.True(found.Count == 0, "restores a package in the kernel: " + string.Join(", ", found));
+        // The pattern does find a directive: an empty list must not come from a regex that matches nothing.
+        Assert.Matches(NugetReference(), "#r \"nuget: MathNet.Numerics, 5.0.0\"");
+        Assert.Contains(FilesWithPackageReferences(), f => f.EndsWith("_setup.dib", StringComparison.Ordinal));
     }
 
     [Fact]
