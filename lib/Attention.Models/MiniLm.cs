@@ -31,11 +31,17 @@ public sealed class MiniLm
     /// <exception cref="InvalidDataException">The model file is corrupt.</exception>
     public static MiniLm Load(string? path = null)
     {
-        var encoder = new BertEncoder(OnnxWeights.Read(MiniLmFiles.ModelBytes(path)), Heads);
+        BertEncoder encoder;
+        using (Stream model = MiniLmFiles.ModelStream(path))
+        {
+            encoder = new BertEncoder(OnnxWeights.Read(model), Heads);
+        }
+
         using var reader = new StreamReader(MiniLmFiles.Vocabulary(path));
         string[] vocabulary = reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         // Uncased BERT: lower-case and strip accents (Hugging Face's do_lower_case also strips accents).
-        var tokenizer = BertTokenizer.Create(MiniLmFiles.Vocabulary(path), new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+        using Stream vocabularyFile = MiniLmFiles.Vocabulary(path);
+        var tokenizer = BertTokenizer.Create(vocabularyFile, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
         return new MiniLm(encoder, tokenizer, vocabulary);
     }
 

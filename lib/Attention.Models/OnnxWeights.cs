@@ -42,12 +42,19 @@ public sealed class OnnxWeights
     /// <summary>Reads an ONNX model.</summary>
     /// <param name="model">The .onnx file's bytes.</param>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model of the expected form.</exception>
-    public static OnnxWeights Read(byte[] model)
+    public static OnnxWeights Read(byte[] model) => Read(() => ModelProto.Parser.ParseFrom(model));
+
+    /// <summary>Reads an ONNX model from a stream, without a copy of the whole file first.</summary>
+    /// <param name="model">The .onnx file's content (read to its end, not disposed).</param>
+    /// <exception cref="InvalidDataException">The content is not an ONNX model of the expected form.</exception>
+    public static OnnxWeights Read(Stream model) => Read(() => ModelProto.Parser.ParseFrom(model));
+
+    private static OnnxWeights Read(Func<ModelProto> parse)
     {
         ModelProto proto;
         try
         {
-            proto = ModelProto.Parser.ParseFrom(model);
+            proto = parse();
         }
         catch (InvalidProtocolBufferException e)
         {

@@ -163,6 +163,7 @@ public class MiniLmTests(MiniLmFixture fixture)
         var bad = Assert.Throws<InvalidDataException>(() => MiniLm.Load(corrupt));
         Assert.Contains(MiniLmFiles.RebuildCommand, bad.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => OnnxWeights.Read([0x08, 0xFF, 0xFF]));
+        Assert.Throws<InvalidDataException>(() => OnnxWeights.Read(new MemoryStream([0x08, 0xFF, 0xFF])));
     }
 
     private static double MaxAbs(Tensor a, Tensor b) => a.Data.Zip(b.Data, (x, y) => (double)Math.Abs(x - y)).Max();
