@@ -10,6 +10,14 @@ namespace Attention;
 /// </summary>
 public static class ChartStyle
 {
+    /// <summary>
+    /// The course's chart template: the look of plotly.js's "plotly" theme (blue-grey plot area, white grid, its font
+    /// colour) in a dozen attributes. Plotly.NET's default template is the whole theme, 8.5 kB of JSON that took
+    /// 120–350 ms to serialise for every chart drawn (measured in one process, Plotly.NET 6.0); this one takes under a
+    /// millisecond. The notebook setup makes it the default: <c>Plotly.NET.Defaults.DefaultTemplate = ChartStyle.CourseTemplate</c>.
+    /// </summary>
+    public static Template CourseTemplate { get; } = BuildCourseTemplate();
+
     /// <summary>Sets the chart's title.</summary>
     /// <param name="chart">Any chart.</param>
     /// <param name="title">The title text.</param>
@@ -66,4 +74,28 @@ public static class ChartStyle
             layout.SetProperty(name, value);
             return layout;
         }), chart);
+
+    private static Template BuildCourseTemplate()
+    {
+        var axis = new DynamicObj.DynamicObj();
+        axis.SetProperty("gridcolor", "white");
+        axis.SetProperty("linecolor", "white");
+        axis.SetProperty("zerolinecolor", "white");
+        axis.SetProperty("zerolinewidth", 2);
+        axis.SetProperty("ticks", "");
+        axis.SetProperty("automargin", true);
+        var font = new DynamicObj.DynamicObj();
+        font.SetProperty("color", "#2a3f5f");
+        var title = new DynamicObj.DynamicObj();
+        title.SetProperty("x", 0.05);
+        var layout = new Plotly.NET.Layout();
+        layout.SetProperty("plot_bgcolor", "#E5ECF6");
+        layout.SetProperty("paper_bgcolor", "white");
+        layout.SetProperty("font", font);
+        layout.SetProperty("title", title);
+        layout.SetProperty("hovermode", "closest");
+        layout.SetProperty("xaxis", axis);
+        layout.SetProperty("yaxis", axis);
+        return Template.init(layout, FSharpOption<IEnumerable<Trace>>.None);
+    }
 }

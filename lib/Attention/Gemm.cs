@@ -76,6 +76,7 @@ public static class Gemm
     }
 
     // Rows r0 .. r1 − 1 of C: strips of 64 columns (Vector512), then of 16 (Vector256), then the last columns one by one.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowRange(ReadOnlySpan<float> A, ReadOnlySpan<float> B, Span<float> C, int r0, int r1, int K, int N)
     {
         ref float a = ref MemoryMarshal.GetReference(A);
@@ -117,6 +118,7 @@ public static class Gemm
     }
 
     // Up to 4 rows × 64 columns: rows beyond `rows` read row 0 again and are not stored (one loop body for all).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strip512(ref float a, ref float b, ref float o, int rows, int K, int N)
     {
         nint k1 = rows > 1 ? K : 0, k2 = rows > 2 ? 2 * K : 0, k3 = rows > 3 ? 3 * K : 0;
@@ -168,6 +170,7 @@ public static class Gemm
     }
 
     // Up to 4 rows × 16 columns, as above at Vector256.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strip256(ref float a, ref float b, ref float o, int rows, int K, int N)
     {
         nint k1 = rows > 1 ? K : 0, k2 = rows > 2 ? 2 * K : 0, k3 = rows > 3 ? 3 * K : 0;

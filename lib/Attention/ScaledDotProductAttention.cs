@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace Attention;
@@ -31,13 +32,13 @@ public static class ScaledDotProductAttention
     /// <param name="scale">Multiplier of Q Kᵀ; default 1/√headDim.</param>
     public static Tensor Forward(
         Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
-        Compute(Q, K, V, mask, bias, causal, scale).Output;
+        Compute(Q, K, V, mask, bias, causal, scale, keepScores: false).Output;
 
     /// <summary>Like <see cref="Forward"/>, also returning the attention weights [B, Hq, L, S].</summary>
     public static AttentionResult ForwardWithWeights(
         Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null)
     {
-        var (output, _, weights) = Compute(Q, K, V, mask, bias, causal, scale);
+        var (output, _, weights) = Compute(Q, K, V, mask, bias, causal, scale, keepScores: false);
         return new AttentionResult(output, weights);
     }
 
@@ -47,8 +48,8 @@ public static class ScaledDotProductAttention
     /// </summary>
     internal static (AttentionResult Result, Tensor Scores) ForwardWithScores(Tensor Q, Tensor K, Tensor V, Mask? mask, CausalAlignment? causal)
     {
-        var (output, scores, weights) = Compute(Q, K, V, mask, null, causal, null);
-        return (new AttentionResult(output, weights), scores);
+        var (output, scores, weights) = Compute(Q, K, V, mask, null, causal, null, keepScores: true);
+        return (new AttentionResult(output, weights), scores!);
     }
 
     /// <summary>The raw compatibility scores scale · Q Kᵀ, shape [B, Hq, L, S], before any mask or softmax.</summary>
@@ -57,18 +58,28 @@ public static class ScaledDotProductAttention
         var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
         float s = ResolveScale(scale, E);
         var scores = new Tensor(B, Hq, L, S);
-        Tensor Kt = K.Transpose();                 // [B, H, E, S]
-        for (int b = 0; b < B; b++)
+        float[] Kt = ArrayPool<float>.Shared.Rent(E * S);   // K_hᵀ [E, S], one KV head at a time, in a reused buffer
+        try
         {
-            for (int h = 0; h < Hq; h++)
+            for (int b = 0; b < B; b++)
             {
-                int kvh = KvHead(h, Hq, H);
+                for (int kvh = 0; kvh < H; kvh++)
+                {
+                    Tensor.Transpose(K.Data.AsSpan(((b * H) + kvh) * S * E, S * E), Kt, S, E);
 
-                // S_h = scale · Q_h K_hᵀ: one matrix product per head.
-                Span<float> Sh = scores.Data.AsSpan(((b * Hq) + h) * L * S, L * S);
-                Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), Kt.Data.AsSpan(((b * H) + kvh) * E * S, E * S), Sh, L, E, S);
-                TensorPrimitives.Multiply(Sh, s, Sh);
+                    // S_h = scale · Q_h K_hᵀ: one matrix product per query head that reads this KV head.
+                    for (int h = kvh * (Hq / H); h < (kvh + 1) * (Hq / H); h++)
+                    {
+                        Span<float> Sh = scores.Data.AsSpan(((b * Hq) + h) * L * S, L * S);
+                        Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), Kt.AsSpan(0, E * S), Sh, L, E, S);
+                        TensorPrimitives.Multiply(Sh, s, Sh);
+                    }
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(Kt);
         }
 
         return scores;
@@ -99,8 +110,8 @@ public static class ScaledDotProductAttention
         return queryHead / (queryHeads / kvHeads);
     }
 
-    private static (Tensor Output, Tensor Scores, Tensor Weights) Compute(
-        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale)
+    private static (Tensor Output, Tensor? Scores, Tensor Weights) Compute(
+        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale, bool keepScores)
     {
         var (B, Hq, L, E, H, S, Ev) = CheckQkv(Q, K, V);
         mask?.RequireBroadcastsTo(nameof(mask), B, Hq, L, S);
@@ -111,18 +122,16 @@ public static class ScaledDotProductAttention
 
         int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
 
-        Tensor scores = Scores(Q, K, scale);
-
-        // The logits go into the weights' buffer (the raw scores stay as they are for a trace) and softmax runs in place,
-        // one (batch, head) pair per work item.
-        var weights = new Tensor(B, Hq, L, S);
+        // The scores become the weights in place (bias, masks, softmax), one (batch, head) pair per work item; a trace
+        // keeps a copy of the raw scores. One [B, Hq, L, S] array fewer than scores and weights apart: fresh memory is slow.
+        Tensor weights = Scores(Q, K, scale);
+        Tensor? scores = keepScores ? weights.Clone() : null;
         Parallel.For(0, B * Hq, bh =>
         {
             int b = bh / Hq, h = bh % Hq;
             for (int i = 0; i < L; i++)
             {
                 Span<float> row = weights.Row(b, h, i);
-                scores.Row(b, h, i).CopyTo(row);
                 if (bias is not null)
                 {
                     for (int j = 0; j < S; j++)

@@ -71,16 +71,7 @@ public sealed partial class Tensor
         {
             ReadOnlySpan<float> left = Data.AsSpan(b * m * k, m * k);
             ReadOnlySpan<float> right = sharedMatrix ? other.Data : other.Data.AsSpan(b * k * n, k * n);
-            Span<float> result = product.Data.AsSpan(b * m * n, m * n);
-            for (int i = 0; i < m; i++)
-            {
-                Span<float> row = result.Slice(i * n, n);
-                for (int p = 0; p < k; p++)
-                {
-                    // row_i += a_ip · (row p of the right matrix): the product as a sum of scaled rows.
-                    TensorPrimitives.MultiplyAdd(right.Slice(p * n, n), left[i * k + p], row, row);
-                }
-            }
+            Gemm.Multiply(left, right, product.Data.AsSpan(b * m * n, m * n), m, k, n);
         }
 
         return product;
@@ -101,17 +92,22 @@ public sealed partial class Tensor
         var transposed = new Tensor([.. shape[..^2], n, m]);
         for (int b = 0, batches = Count(shape[..^2]); b < batches; b++)
         {
-            int offset = b * m * n;
-            for (int i = 0; i < m; i++)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    transposed.Data[offset + j * m + i] = Data[offset + i * n + j];
-                }
-            }
+            Transpose(Data.AsSpan(b * m * n, m * n), transposed.Data.AsSpan(b * m * n, m * n), m, n);
         }
 
         return transposed;
+    }
+
+    /// <summary>Writes the transpose [n, m] of the row-major matrix <paramref name="source"/> [m, n] into <paramref name="destination"/>.</summary>
+    internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                destination[(j * m) + i] = source[(i * n) + j];
+            }
+        }
     }
 
     /// <summary>

@@ -20,6 +20,29 @@ public class PlotsTests
     }
 
     [Fact]
+    public void The_course_template_keeps_the_theme_look_in_a_fraction_of_the_default_template()
+    {
+        var chart = Plots.Heatmap(Matrix(3, 3, (i, j) => i + j), ["a", "b", "c"], ["a", "b", "c"], "t");
+        string withCourse = GenericChart.toChartHTML(Plotly.NET.Chart.withTemplate(ChartStyle.CourseTemplate).Invoke(chart));
+        string withDefault = GenericChart.toChartHTML(Plotly.NET.Chart.withTemplate(ChartTemplates.plotly).Invoke(chart));
+
+        // The theme's plot area, grid and font colours are there; the default template's 8.5 kB are not.
+        var layout = (JsonObject)JsonNode.Parse(JsonTemplate(withCourse))!;
+        Assert.Equal("#E5ECF6", (string?)layout["layout"]!["plot_bgcolor"]);
+        Assert.Equal("white", (string?)layout["layout"]!["xaxis"]!["gridcolor"]);
+        Assert.Equal("#2a3f5f", (string?)layout["layout"]!["font"]!["color"]);
+        Assert.True(withDefault.Length - withCourse.Length > 7000, $"course {withCourse.Length} chars, default {withDefault.Length}");
+
+        // The "template" object of the chart's layout, as the page's script holds it.
+        static string JsonTemplate(string html)
+        {
+            int start = html.IndexOf("var layout = ", StringComparison.Ordinal) + "var layout = ".Length;
+            string layoutJson = html[start..html.IndexOf("var config", start, StringComparison.Ordinal)].Trim().TrimEnd(';');
+            return JsonNode.Parse(layoutJson)!["template"]!.ToJsonString();
+        }
+    }
+
+    [Fact]
     public void Heatmap_has_one_trace_with_z_of_shape_L_by_S_and_token_labels()
     {
         string[] keys = ["a", "b", "c", "a", "d"];
