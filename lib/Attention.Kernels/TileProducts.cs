@@ -8,14 +8,15 @@ namespace Attention.Kernels;
 /// The two products of a FlashAttention tile as register-blocked micro-kernels, at either SIMD width. Each step keeps a
 /// block of query rows × column registers in accumulators for the whole inner loop, enough independent FMA chains to
 /// cover the FMA latency on two pipes: Vector256 6 rows × 2 registers (12 accumulators of the 16 AVX2 registers),
-/// Vector512 4 rows × 4 registers (16 of the 32 AVX-512 registers, a whole 64-float value row per step). Pointers are
+/// Vector512 6 rows × 4 registers (24 of the 32 AVX-512 registers, a whole 64-float value row per step: each K or V
+/// vector loaded serves six FMAs, against four with 4 rows). Pointers are
 /// bumped, not recomputed, so the loop body is the loads and the FMAs. <see cref="TiledAttention"/> pads rows to
 /// <see cref="Rows"/> and tiles and value rows to <see cref="Columns"/>.
 /// </summary>
 internal static class TileProducts
 {
     /// <summary>Query rows per micro-kernel step at <paramref name="width"/>.</summary>
-    public static int Rows(KernelWidth width) => width == KernelWidth.Vector512 ? 4 : 6;
+    public static int Rows(KernelWidth width) => 6;
 
     /// <summary>Columns per micro-kernel step at <paramref name="width"/>.</summary>
     public static int Columns(KernelWidth width) => width == KernelWidth.Vector512 ? 64 : 16;
@@ -37,7 +38,7 @@ internal static class TileProducts
                 ref float sr = ref Unsafe.Add(ref s, (r * Bc) + j);
                 if (width == KernelWidth.Vector512)
                 {
-                    Scores4x4(ref qr, ref kj, ref sr, E, stride, Bc);
+                    Scores6x4(ref qr, ref kj, ref sr, E, stride, Bc);
                 }
                 else
                 {
@@ -72,7 +73,7 @@ internal static class TileProducts
                 }
                 else if (width == KernelWidth.Vector512)
                 {
-                    Accumulate4x4(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
+                    Accumulate6x4(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
                 }
                 else
                 {
@@ -201,12 +202,16 @@ internal static class TileProducts
         Store2(a50, a51, ref o5);
     }
 
-    // 4 rows × 64 keys: S[i, j] = Σ_e q[i, e] kᵀ[e, j].
-    private static void Scores4x4(ref float q, ref float k, ref float s, int E, int stride, int Bc)
+    // 6 rows × 64 keys: S[i, j] = Σ_e q[i, e] kᵀ[e, j].
+    private static void Scores6x4(ref float q, ref float k, ref float s, int E, int stride, int Bc)
     {
-        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
-        nint e1 = E, e2 = 2 * E, e3 = 3 * E;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector512<float> a50 = default, a51 = default, a52 = default, a53 = default;
+        nint e1 = E, e2 = 2 * E, e3 = 3 * E, e4 = 4 * E, e5 = 5 * E;
         for (int e = 0; e < E; e++)
         {
             Vector512<float> k0 = Vector512.LoadUnsafe(ref k), k1 = Vector512.LoadUnsafe(ref k, 16);
@@ -231,6 +236,16 @@ internal static class TileProducts
             a31 = Vector512.FusedMultiplyAdd(b, k1, a31);
             a32 = Vector512.FusedMultiplyAdd(b, k2, a32);
             a33 = Vector512.FusedMultiplyAdd(b, k3, a33);
+            b = Vector512.Create(Unsafe.Add(ref q, e4));
+            a40 = Vector512.FusedMultiplyAdd(b, k0, a40);
+            a41 = Vector512.FusedMultiplyAdd(b, k1, a41);
+            a42 = Vector512.FusedMultiplyAdd(b, k2, a42);
+            a43 = Vector512.FusedMultiplyAdd(b, k3, a43);
+            b = Vector512.Create(Unsafe.Add(ref q, e5));
+            a50 = Vector512.FusedMultiplyAdd(b, k0, a50);
+            a51 = Vector512.FusedMultiplyAdd(b, k1, a51);
+            a52 = Vector512.FusedMultiplyAdd(b, k2, a52);
+            a53 = Vector512.FusedMultiplyAdd(b, k3, a53);
             q = ref Unsafe.Add(ref q, 1);
             k = ref Unsafe.Add(ref k, stride);
         }
@@ -239,17 +254,22 @@ internal static class TileProducts
         Store4(a10, a11, a12, a13, ref Unsafe.Add(ref s, Bc));
         Store4(a20, a21, a22, a23, ref Unsafe.Add(ref s, 2 * Bc));
         Store4(a30, a31, a32, a33, ref Unsafe.Add(ref s, 3 * Bc));
+        Store4(a40, a41, a42, a43, ref Unsafe.Add(ref s, 4 * Bc));
+        Store4(a50, a51, a52, a53, ref Unsafe.Add(ref s, 5 * Bc));
     }
 
-    // 4 rows × 64 output features: O[i, c] += Σ_j p[i, j] v[j, c].
-    private static void Accumulate4x4(ref float p, ref float v, ref float o, int cols, int stride, int Bc, int EvPadded)
+    // 6 rows × 64 output features: O[i, c] += Σ_j p[i, j] v[j, c].
+    private static void Accumulate6x4(ref float p, ref float v, ref float o, int cols, int stride, int Bc, int EvPadded)
     {
         ref float o1 = ref Unsafe.Add(ref o, EvPadded), o2 = ref Unsafe.Add(ref o, 2 * EvPadded), o3 = ref Unsafe.Add(ref o, 3 * EvPadded);
+        ref float o4 = ref Unsafe.Add(ref o, 4 * EvPadded), o5 = ref Unsafe.Add(ref o, 5 * EvPadded);
         Vector512<float> a00 = Vector512.LoadUnsafe(ref o), a01 = Vector512.LoadUnsafe(ref o, 16), a02 = Vector512.LoadUnsafe(ref o, 32), a03 = Vector512.LoadUnsafe(ref o, 48);
         Vector512<float> a10 = Vector512.LoadUnsafe(ref o1), a11 = Vector512.LoadUnsafe(ref o1, 16), a12 = Vector512.LoadUnsafe(ref o1, 32), a13 = Vector512.LoadUnsafe(ref o1, 48);
         Vector512<float> a20 = Vector512.LoadUnsafe(ref o2), a21 = Vector512.LoadUnsafe(ref o2, 16), a22 = Vector512.LoadUnsafe(ref o2, 32), a23 = Vector512.LoadUnsafe(ref o2, 48);
         Vector512<float> a30 = Vector512.LoadUnsafe(ref o3), a31 = Vector512.LoadUnsafe(ref o3, 16), a32 = Vector512.LoadUnsafe(ref o3, 32), a33 = Vector512.LoadUnsafe(ref o3, 48);
-        nint b1 = Bc, b2 = 2 * Bc, b3 = 3 * Bc;
+        Vector512<float> a40 = Vector512.LoadUnsafe(ref o4), a41 = Vector512.LoadUnsafe(ref o4, 16), a42 = Vector512.LoadUnsafe(ref o4, 32), a43 = Vector512.LoadUnsafe(ref o4, 48);
+        Vector512<float> a50 = Vector512.LoadUnsafe(ref o5), a51 = Vector512.LoadUnsafe(ref o5, 16), a52 = Vector512.LoadUnsafe(ref o5, 32), a53 = Vector512.LoadUnsafe(ref o5, 48);
+        nint b1 = Bc, b2 = 2 * Bc, b3 = 3 * Bc, b4 = 4 * Bc, b5 = 5 * Bc;
         for (int j = 0; j < cols; j++)
         {
             Vector512<float> v0 = Vector512.LoadUnsafe(ref v), v1 = Vector512.LoadUnsafe(ref v, 16);
@@ -274,6 +294,16 @@ internal static class TileProducts
             a31 = Vector512.FusedMultiplyAdd(b, v1, a31);
             a32 = Vector512.FusedMultiplyAdd(b, v2, a32);
             a33 = Vector512.FusedMultiplyAdd(b, v3, a33);
+            b = Vector512.Create(Unsafe.Add(ref p, b4));
+            a40 = Vector512.FusedMultiplyAdd(b, v0, a40);
+            a41 = Vector512.FusedMultiplyAdd(b, v1, a41);
+            a42 = Vector512.FusedMultiplyAdd(b, v2, a42);
+            a43 = Vector512.FusedMultiplyAdd(b, v3, a43);
+            b = Vector512.Create(Unsafe.Add(ref p, b5));
+            a50 = Vector512.FusedMultiplyAdd(b, v0, a50);
+            a51 = Vector512.FusedMultiplyAdd(b, v1, a51);
+            a52 = Vector512.FusedMultiplyAdd(b, v2, a52);
+            a53 = Vector512.FusedMultiplyAdd(b, v3, a53);
             p = ref Unsafe.Add(ref p, 1);
             v = ref Unsafe.Add(ref v, stride);
         }
@@ -282,6 +312,8 @@ internal static class TileProducts
         Store4(a10, a11, a12, a13, ref o1);
         Store4(a20, a21, a22, a23, ref o2);
         Store4(a30, a31, a32, a33, ref o3);
+        Store4(a40, a41, a42, a43, ref o4);
+        Store4(a50, a51, a52, a53, ref o5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -33,28 +33,37 @@ internal static class TileSoftmax
         }
     }
 
-    /// <summary>max_j s[j] over a row whose length is a multiple of 16.</summary>
+    /// <summary>max_j s[j] over a row of whole micro-kernel steps (16 or 64 floats).</summary>
     private static float Max(KernelWidth width, Span<float> s)
     {
         ref float x = ref MemoryMarshal.GetReference(s);
         Vector256<float> max;
+        // Independent running maxima (a row is whole micro-kernel steps: 64 floats at Vector512, 16 at Vector256), so the
+        // max instructions do not wait on each other; max is exact in any order, so both widths still agree bit for bit.
         if (width == KernelWidth.Vector512)
         {
-            Vector512<float> acc = Vector512.Create(float.NegativeInfinity);
-            for (int j = 0; j < s.Length; j += 16)
+            Vector512<float> a0 = Vector512.Create(float.NegativeInfinity), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < s.Length; j += 64)
             {
-                acc = Vector512.Max(acc, Vector512.LoadUnsafe(ref x, (nuint)j));
+                a0 = Vector512.Max(a0, Vector512.LoadUnsafe(ref x, (nuint)j));
+                a1 = Vector512.Max(a1, Vector512.LoadUnsafe(ref x, (nuint)j + 16));
+                a2 = Vector512.Max(a2, Vector512.LoadUnsafe(ref x, (nuint)j + 32));
+                a3 = Vector512.Max(a3, Vector512.LoadUnsafe(ref x, (nuint)j + 48));
             }
 
+            Vector512<float> acc = Vector512.Max(Vector512.Max(a0, a1), Vector512.Max(a2, a3));
             max = Vector256.Max(acc.GetLower(), acc.GetUpper());
         }
         else
         {
-            max = Vector256.Create(float.NegativeInfinity);
-            for (int j = 0; j < s.Length; j += 8)
+            Vector256<float> a0 = Vector256.Create(float.NegativeInfinity), a1 = a0;
+            for (int j = 0; j < s.Length; j += 16)
             {
-                max = Vector256.Max(max, Vector256.LoadUnsafe(ref x, (nuint)j));
+                a0 = Vector256.Max(a0, Vector256.LoadUnsafe(ref x, (nuint)j));
+                a1 = Vector256.Max(a1, Vector256.LoadUnsafe(ref x, (nuint)j + 8));
             }
+
+            max = Vector256.Max(a0, a1);
         }
 
         return Vector256.Max(max, Vector256.Shuffle(max, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3))) is var h
