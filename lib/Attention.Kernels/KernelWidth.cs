@@ -8,7 +8,7 @@ public enum KernelWidth
     /// <summary>Vector256: 8 float lanes; a micro-kernel step is 6 rows × 16 columns.</summary>
     Vector256 = 256,
 
-    /// <summary>Vector512: 16 float lanes; a micro-kernel step is 4 rows × 64 columns.</summary>
+    /// <summary>Vector512: 16 float lanes; a micro-kernel step is 6 rows × 64 columns.</summary>
     Vector512 = 512,
 }
 

@@ -14,6 +14,10 @@ namespace Attention;
 /// the batch and whichever step computes its column: a sequence gives the same bits alone or padded into a batch (section
 /// 7.4 relies on it), on any machine.
 /// </para>
+/// <para>
+/// The kernels are compiled optimised at their first call (AggressiveOptimization): under tiered compilation a notebook's
+/// first products ran unoptimised code, 30 ms instead of 3 ms for [512, 1536] · [1536, 384] in the first eleven calls.
+/// </para>
 /// </summary>
 public static class Gemm
 {
