@@ -5,8 +5,8 @@ namespace Attention;
 /// <summary>
 /// The math surface of <see cref="Tensor"/>, named as the formulas write it: <c>Q.MatMul(K.Transpose())</c> for
 /// Q Kᵀ, <c>x + attention</c> for a residual, <c>scores * scale</c>, one head of a [B, H, N, d] tensor, and the largest
-/// gap between two results. These are references that read like the math, not fast kernels: every result is a new
-/// tensor, and every entry point checks shapes and names them in its error.
+/// gap between two results. They read like the math: every result is a new tensor, and every entry point checks shapes
+/// and names them in its error; the products run through <see cref="Gemm"/>, whose every element is the in-order sum.
 /// </summary>
 public sealed partial class Tensor
 {
