@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace Attention.Models;
 
 /// <summary>One encoder layer's parameters, named as in BERT. Attention is the course's own multi-head attention.</summary>
@@ -14,7 +17,7 @@ public sealed record BertLayer(MultiHeadAttention Attention, (Tensor Gamma, Tens
 /// <param name="TokenIds">The input ids [B, n] (padding id 0 past each sentence).</param>
 /// <param name="IsReal">[B, n]: true for a real token, false for padding.</param>
 /// <param name="Embeddings">Word + position + token-type embeddings after their LayerNorm [B, n, d_model].</param>
-/// <param name="Attention">Per layer: the course's multi-head attention trace (Q, K, V, scores, weights [B, h, n, n], head outputs …).</param>
+/// <param name="Attention">Per layer: the course's multi-head attention trace (Q, K, V, scores, weights [B, h, n, n], head outputs …, each computed when first read).</param>
 /// <param name="Hidden">Per layer: the layer's output [B, n, d_model]; the last is the model's last_hidden_state.</param>
 public sealed record BertTrace(int[,] TokenIds, bool[,] IsReal, Tensor Embeddings, IReadOnlyList<MultiHeadAttentionTrace> Attention, IReadOnlyList<Tensor> Hidden)
 {
@@ -132,10 +135,8 @@ public sealed class BertEncoder
             for (int i = 0; i < n; i++)
             {
                 Span<float> x = X.Row(b, i);
-                for (int e = 0; e < d; e++)
-                {
-                    x[e] = WordEmbeddings[ids[b, i], e] + PositionEmbeddings[i, e] + TokenTypeEmbeddings[0, e];
-                }
+                TensorPrimitives.Add(WordEmbeddings.Row(ids[b, i]), PositionEmbeddings.Row(i), x);
+                TensorPrimitives.Add(x, TokenTypeEmbeddings.Row(0), x);
             }
         }
 
@@ -149,14 +150,32 @@ public sealed class BertEncoder
             BertLayer layer = Layers[l];
             MultiHeadAttentionTrace trace = layer.Attention.Trace(X, padding);
             Tensor A = editHeadOutputs is null ? trace.Output : layer.Attention.OutputProjection(editHeadOutputs(l, trace.HeadOutputs));
-            X = LayerNorm.Forward(X + A, layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon);
-            Tensor F = Linear.Forward(Gelu.Forward(Linear.Forward(X, layer.W1, layer.b1)), layer.W2, layer.b2);
-            X = LayerNorm.Forward(X + F, layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon);
+            X = LayerNorm.Forward(X, layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon, residual: A);
+            X = LayerNorm.Forward(X, layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon, residual: FeedForward(layer, X));
             traces.Add(trace);
             hidden.Add(X);
         }
 
         return new BertTrace(ids, isReal, embeddings, traces, hidden);
+    }
+
+    /// <summary>GELU(X W1 + b1) W2 + b2 [B, n, d_model]; the [B, n, d_ff] hidden layer lives in a rented buffer, as nobody keeps it.</summary>
+    private static Tensor FeedForward(BertLayer layer, Tensor X)
+    {
+        int rows = X.Length / X.Dim(-1), dff = layer.W1.Dim(1);
+        float[] H = ArrayPool<float>.Shared.Rent(rows * dff);
+        try
+        {
+            Linear.Forward(X.Data, rows, layer.W1, layer.b1, H);
+            Gelu.Forward(H, H, rows * dff);
+            var F = new Tensor(X.Shape);
+            Linear.Forward(H, rows, layer.W2, layer.b2, F.Data);
+            return F;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(H);
+        }
     }
 
 }

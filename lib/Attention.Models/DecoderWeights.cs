@@ -3,7 +3,7 @@ using MathNet.Numerics.Random;
 
 namespace Attention.Models;
 
-/// <summary>The four projections of one attention layer, each [d_model, d_model] (x · W, as <see cref="Linear.Forward"/> reads them).</summary>
+/// <summary>The four projections of one attention layer, each [d_model, d_model] (x · W, as <see cref="Linear.Forward(Tensor, Tensor, Tensor?)"/> reads them).</summary>
 /// <param name="WQ">Query projection W_Q.</param>
 /// <param name="WK">Key projection W_K.</param>
 /// <param name="WV">Value projection W_V.</param>

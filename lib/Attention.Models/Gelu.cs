@@ -22,20 +22,37 @@ public static class Gelu
     {
         ArgumentNullException.ThrowIfNull(X);
         var Y = new Tensor(X.Shape);
-        const int Chunk = 4096;
-        Parallel.For(0, (X.Length + Chunk - 1) / Chunk, c =>
-        {
-            int start = c * Chunk, count = Math.Min(Chunk, X.Length - start);
-            Apply(X.Data.AsSpan(start, count), Y.Data.AsSpan(start, count));
-        });
-
+        Forward(X.Data, Y.Data, X.Length);
         return Y;
     }
 
+    /// <summary>GELU of the first <paramref name="count"/> values of <paramref name="x"/> into <paramref name="y"/>, which may be <paramref name="x"/> itself.</summary>
+    /// <exception cref="ArgumentException">An array holds fewer than <paramref name="count"/> values.</exception>
+    public static void Forward(float[] x, float[] y, int count)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (x.Length < count || y.Length < count)
+        {
+            throw new ArgumentException($"x and y must hold count = {count} values; they hold {x.Length} and {y.Length}.", x.Length < count ? nameof(x) : nameof(y));
+        }
+
+        const int Chunk = 4096;
+        Parallel.For(0, (count + Chunk - 1) / Chunk, c =>
+        {
+            int start = c * Chunk, length = Math.Min(Chunk, count - start);
+            Apply(x.AsSpan(start, length), y.AsSpan(start, length));
+        });
+    }
+
+    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Apply(ReadOnlySpan<float> x, Span<float> y)
     {
         Span<float> t = stackalloc float[x.Length];
         Span<float> p = stackalloc float[x.Length];
+        Span<float> u = stackalloc float[x.Length];   // not y: y may be x
 
         // z = −x/√2 is the erfc argument; t = 1 / (1 + |z|/2) = 1 / (1 + |x| / (2√2)).
         TensorPrimitives.Abs(x, t);
@@ -49,8 +66,8 @@ public static class Gelu
         }
 
         // −z² = x · (−x/2), one rounding with the fused multiply-add; then r = erfc(|z|) = t · exp(−z² + P(t)).
-        TensorPrimitives.Multiply(x, -0.5f, y);
-        TensorPrimitives.FusedMultiplyAdd(x, y, p, p);
+        TensorPrimitives.Multiply(x, -0.5f, u);
+        TensorPrimitives.FusedMultiplyAdd(x, u, p, p);
         TensorPrimitives.Exp(p, p);
         TensorPrimitives.Multiply(p, t, p);
 

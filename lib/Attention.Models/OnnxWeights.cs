@@ -9,7 +9,7 @@ namespace Attention.Models;
 /// layer's weight matrix transposed, as an anonymous initializer (<c>927</c>) used as <c>MatMul(x, W)</c>. This reader
 /// follows every MatMul whose second input is an initializer to the Add that consumes its output; that Add's other input
 /// is the named bias, and the matrix is named after it (<c>….query.weight</c>). The matrices come out [in, out]:
-/// the course's convention for <see cref="Linear.Forward"/>, y = x W + b.
+/// the course's convention for <see cref="Linear.Forward(Tensor, Tensor, Tensor?)"/>, y = x W + b.
 /// </summary>
 public sealed class OnnxWeights
 {

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Attention.Training;
 
 /// <summary>
-/// The gradients of Y = X W (<see cref="Linear.Forward"/>, no bias) given dY = ∂loss/∂Y:
+/// The gradients of Y = X W (<see cref="Linear.Forward(Tensor, Tensor, Tensor?)"/>, no bias) given dY = ∂loss/∂Y:
 /// <code>
 /// dX = dY Wᵀ        [rows, dIn]
 /// dW = Xᵀ dY        [dIn, dOut]     (summed over every row: batch and positions)

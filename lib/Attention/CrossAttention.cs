@@ -50,7 +50,7 @@ public sealed class CrossAttention
     public Tensor Forward(Tensor Xq, Tensor memory, bool[,]? memoryIsReal = null) =>
         Attention.Forward(Xq, memory, PaddingMask(Xq, memory, memoryIsReal));
 
-    /// <summary>Like <see cref="Forward"/>, keeping every intermediate (weights [B, h, L_q, L_k] included).</summary>
+    /// <summary>Like <see cref="Forward"/>, with every intermediate readable (weights [B, h, L_q, L_k] included, computed when first read).</summary>
     public MultiHeadAttentionTrace Trace(Tensor Xq, Tensor memory, bool[,]? memoryIsReal = null) =>
         Attention.Trace(Xq, memory, PaddingMask(Xq, memory, memoryIsReal));
 

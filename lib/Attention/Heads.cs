@@ -28,8 +28,20 @@ public static class Heads
                 nameof(heads));
         }
 
+        var split = new Tensor(B, heads, N, dModel / heads);
+        Split(X.Data, B, N, dModel, heads, split.Data);
+        return split;
+    }
+
+    /// <summary>
+    /// <see cref="Split(Tensor, int)"/> of the first B·N·d_model floats of <paramref name="X"/> into the first ones of
+    /// <paramref name="split"/> [B, heads, N, d_model / heads] (arrays may be longer: rented ones; checked by the caller).
+    /// </summary>
+    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void Split(float[] X, int B, int N, int dModel, int heads, float[] split)
+    {
         int d = dModel / heads;
-        var split = new Tensor(B, heads, N, d);
         for (int b = 0; b < B; b++)
         {
             for (int n = 0; n < N; n++)
@@ -37,17 +49,15 @@ public static class Heads
                 int token = ((b * N) + n) * dModel;
                 for (int h = 0; h < heads; h++)
                 {
-                    X.Data.AsSpan(token + (h * d), d).CopyTo(split.Row(b, h, n));
+                    X.AsSpan(token + (h * d), d).CopyTo(split.AsSpan(((((b * heads) + h) * N) + n) * d, d));
                 }
             }
         }
-
-        return split;
     }
 
     /// <summary>
     /// Concatenates head outputs along features: <paramref name="headOutputs"/> [B, h, N, d_v] → [B, N, h · d_v],
-    /// with result[b, n, h · d_v + e] = headOutputs[b, h, n, e]. The inverse of <see cref="Split"/>.
+    /// with result[b, n, h · d_v + e] = headOutputs[b, h, n, e]. The inverse of <see cref="Split(Tensor, int)"/>.
     /// </summary>
     /// <param name="headOutputs">Per-head outputs [batch, heads, seq, valueDim].</param>
     /// <exception cref="ArgumentException">headOutputs is not rank 4.</exception>
@@ -56,6 +66,15 @@ public static class Heads
         Shapes.Require(headOutputs, nameof(headOutputs), "[batch, heads, seq, valueDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
         int B = headOutputs.Dim(0), H = headOutputs.Dim(1), N = headOutputs.Dim(2), dv = headOutputs.Dim(3);
         var merged = new Tensor(B, N, H * dv);
+        Merge(headOutputs.Data, B, H, N, dv, merged.Data);
+        return merged;
+    }
+
+    /// <summary><see cref="Merge(Tensor)"/> on arrays that may be longer than [B, H, N, d_v] and [B, N, H · d_v] (checked by the caller).</summary>
+    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void Merge(float[] headOutputs, int B, int H, int N, int dv, float[] merged)
+    {
         for (int b = 0; b < B; b++)
         {
             for (int n = 0; n < N; n++)
@@ -63,11 +82,9 @@ public static class Heads
                 int token = ((b * N) + n) * H * dv;
                 for (int h = 0; h < H; h++)
                 {
-                    headOutputs.Row(b, h, n).CopyTo(merged.Data.AsSpan(token + (h * dv), dv));
+                    headOutputs.AsSpan(((((b * H) + h) * N) + n) * dv, dv).CopyTo(merged.AsSpan(token + (h * dv), dv));
                 }
             }
         }
-
-        return merged;
     }
 }

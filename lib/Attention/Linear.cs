@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Attention;
 
 /// <summary>
@@ -17,30 +19,49 @@ public static class Linear
 
         int dIn = X.Dim(-1);
         Shapes.Require(W, nameof(W), "[dIn, dOut]", dIn, Shapes.Any);
-        int dOut = W.Dim(1);
+        int rows = dIn == 0 ? 0 : X.Length / dIn;
+        int[] outShape = X.Shape;
+        outShape[^1] = W.Dim(1);
+        var Y = new Tensor(outShape);
+        Forward(X.Data, rows, W, b, Y.Data);
+        return Y;
+    }
+
+    /// <summary>
+    /// Y = X W (+ b) for the first <paramref name="rows"/> rows of <paramref name="X"/> [rows, dIn] into
+    /// <paramref name="Y"/> [rows, dOut]; the arrays may be longer (rented buffers for intermediates nobody keeps).
+    /// </summary>
+    /// <exception cref="ArgumentException">W is not [dIn, dOut], b not [dOut], or an array is shorter than its shape.</exception>
+    public static void Forward(float[] X, int rows, Tensor W, Tensor? b, float[] Y)
+    {
+        ArgumentNullException.ThrowIfNull(X);
+        ArgumentNullException.ThrowIfNull(Y);
+        Shapes.Require(W, nameof(W), "[dIn, dOut]", Shapes.Any, Shapes.Any);
+        int dIn = W.Dim(0), dOut = W.Dim(1);
         if (b is not null)
         {
             Shapes.Require(b, nameof(b), "[dOut]", dOut);
         }
 
-        int rows = dIn == 0 ? 0 : X.Length / dIn;
-        int[] outShape = X.Shape;
-        outShape[^1] = dOut;
-        var Y = new Tensor(outShape);
-        if (rows == 0 || dOut == 0)
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (X.Length < (long)rows * dIn || Y.Length < (long)rows * dOut)
         {
-            return Y;
+            (string name, int length, int width) = X.Length < (long)rows * dIn ? (nameof(X), X.Length, dIn) : (nameof(Y), Y.Length, dOut);
+            throw new ArgumentException($"{name} must hold [rows, {width}] = [{rows}, {width}]; it has {length} floats.", name);
         }
 
-        Gemm.Multiply(X.Data, W.Data, Y.Data, rows, dIn, dOut);
+        if (rows == 0 || dOut == 0)
+        {
+            return;
+        }
+
+        Gemm.Multiply(X, W.Data, Y, rows, dIn, dOut);
         if (b is not null)
         {
             for (int r = 0; r < rows; r++)
             {
-                System.Numerics.Tensors.TensorPrimitives.Add(Y.Data.AsSpan(r * dOut, dOut), b.Data, Y.Data.AsSpan(r * dOut, dOut));
+                TensorPrimitives.Add(Y.AsSpan(r * dOut, dOut), b.Data, Y.AsSpan(r * dOut, dOut));
             }
         }
-
-        return Y;
     }
 }

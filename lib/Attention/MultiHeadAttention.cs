@@ -154,7 +154,7 @@ public class MultiHeadAttention
     {
         RequireSelfAttention();
         RequireInput(X, nameof(X), ModelDim);
-        return Run(X, X, mask, causal).Y;
+        return Run(X, X, mask, causal).Output;
     }
 
     /// <summary>
@@ -164,18 +164,18 @@ public class MultiHeadAttention
     /// <param name="Xq">Query tokens [batch, queries, dModel].</param>
     /// <param name="Xkv">Key/value tokens [batch, keys, dKv].</param>
     /// <param name="mask">Boolean mask (true = may attend), broadcast to [B, h, L, S].</param>
-    public Tensor Forward(Tensor Xq, Tensor Xkv, Mask? mask = null) => Run(Xq, Xkv, mask, null).Y;
+    public Tensor Forward(Tensor Xq, Tensor Xkv, Mask? mask = null) => Run(Xq, Xkv, mask, null).Output;
 
-    /// <summary>Self-attention of <paramref name="X"/> [B, N, d_model] with every intermediate kept.</summary>
+    /// <summary>Self-attention of <paramref name="X"/> [B, N, d_model], every intermediate readable (computed when first read).</summary>
     public MultiHeadAttentionTrace Trace(Tensor X, Mask? mask = null, CausalAlignment? causal = null)
     {
         RequireSelfAttention();
         RequireInput(X, nameof(X), ModelDim);
-        return TraceOf(Run(X, X, mask, causal));
+        return Run(X, X, mask, causal);
     }
 
-    /// <summary>Attention of <paramref name="Xq"/> [B, L, d_model] over <paramref name="Xkv"/> [B, S, d_kv], every intermediate kept.</summary>
-    public MultiHeadAttentionTrace Trace(Tensor Xq, Tensor Xkv, Mask? mask = null) => TraceOf(Run(Xq, Xkv, mask, null));
+    /// <summary>Attention of <paramref name="Xq"/> [B, L, d_model] over <paramref name="Xkv"/> [B, S, d_kv], every intermediate readable.</summary>
+    public MultiHeadAttentionTrace Trace(Tensor Xq, Tensor Xkv, Mask? mask = null) => Run(Xq, Xkv, mask, null);
 
     /// <summary>
     /// Y = Merge(<paramref name="headOutputs"/>) W_O (+ b_O): [B, h, N, d_v] → [B, N, d_model].
@@ -248,8 +248,8 @@ public class MultiHeadAttention
             : (WQ, WK, WV, WO, null, null, null, null);
     }
 
-    private (Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor scores, Tensor concatenated, Tensor Y) Run(
-        Tensor Xq, Tensor Xkv, Mask? mask, CausalAlignment? causal)
+    /// <summary>A trace of this attention on checked inputs: nothing computed until read.</summary>
+    private MultiHeadAttentionTrace Run(Tensor Xq, Tensor Xkv, Mask? mask, CausalAlignment? causal)
     {
         RequireInput(Xq, nameof(Xq), ModelDim);
         RequireInput(Xkv, nameof(Xkv), KeyValueDim);
@@ -260,17 +260,9 @@ public class MultiHeadAttention
                 nameof(Xkv));
         }
 
-        Tensor Q = Attention.Heads.Split(Linear.Forward(Xq, WQ, BQ), Heads);
-        Tensor K = Attention.Heads.Split(Linear.Forward(Xkv, WK, BK), KvHeads);
-        Tensor V = Attention.Heads.Split(Linear.Forward(Xkv, WV, BV), KvHeads);
-        var (attended, scores) = ScaledDotProductAttention.ForwardWithScores(Q, K, V, mask, causal);
-        Tensor concatenated = Attention.Heads.Merge(attended.Output);
-        Tensor Y = Linear.Forward(concatenated, WO, BO);
-        return (Q, K, V, attended, scores, concatenated, Y);
+        mask?.RequireBroadcastsTo(nameof(mask), Xq.Dim(0), Heads, Xq.Dim(1), Xkv.Dim(1));
+        return new MultiHeadAttentionTrace(this, Xq, Xkv, mask, causal);
     }
-
-    private static MultiHeadAttentionTrace TraceOf((Tensor Q, Tensor K, Tensor V, AttentionResult attended, Tensor scores, Tensor concatenated, Tensor Y) run) =>
-        new(run.Q, run.K, run.V, run.scores, run.attended.Weights!, run.attended.Output, run.concatenated, run.Y);
 
     private void RequireSelfAttention()
     {

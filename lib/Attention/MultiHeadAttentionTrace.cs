@@ -1,16 +1,107 @@
+using System.Buffers;
+
 namespace Attention;
 
 /// <summary>
 /// Every intermediate of one multi-head attention call, named like TransformerLens hooks
-/// (hook_q, hook_k, hook_v, attn_scores, pattern, z, result): read them, never recompute them.
+/// (hook_q, hook_k, hook_v, attn_scores, pattern, z, result):
+/// <code>
+/// Q = Split(X_q W_Q + b_Q)    K = Split(X_kv W_K + b_K)    V = Split(X_kv W_V + b_V)
+/// Scores = Q Kᵀ / √d_k        Weights = softmax(Scores + masks)        HeadOutputs = Weights V
+/// Concatenated = Merge(HeadOutputs)                                    Output = Concatenated W_O + b_O
+/// </code>
 /// </summary>
-/// <param name="Q">Queries split into heads [B, h, L, d_k].</param>
-/// <param name="K">Keys split into heads [B, h_kv, S, d_k] (h_kv = h for plain multi-head attention).</param>
-/// <param name="V">Values split into heads [B, h_kv, S, d_v].</param>
-/// <param name="Scores">Raw logits scale · Q Kᵀ [B, h, L, S], before any mask.</param>
-/// <param name="Weights">softmax(masked scores) [B, h, L, S]; each row sums to one over its visible keys.</param>
-/// <param name="HeadOutputs">Per-head outputs weights · V [B, h, L, d_v].</param>
-/// <param name="Concatenated">Heads concatenated along features [B, L, h · d_v].</param>
-/// <param name="Output">Concatenated · W_O (+ b_O) [B, L, d_model].</param>
-public sealed record MultiHeadAttentionTrace(
-    Tensor Q, Tensor K, Tensor V, Tensor Scores, Tensor Weights, Tensor HeadOutputs, Tensor Concatenated, Tensor Output);
+/// <remarks>
+/// Each intermediate is computed when first read, by the same code — so to the same bits — as the others, then kept.
+/// <see cref="Output"/> alone keeps nothing on its way: its Q, K, V and head outputs live in rented buffers and its
+/// weights one head at a time. So a trace costs the memory of what is read: MiniLM's forward at 512 tokens reads only
+/// the outputs, where keeping every layer's intermediates would take 100 MiB (72 of them the weights).
+/// </remarks>
+public sealed class MultiHeadAttentionTrace
+{
+    private readonly MultiHeadAttention attention;
+    private readonly Tensor Xq, Xkv;
+    private readonly Mask? mask;
+    private readonly CausalAlignment? causal;
+    private Tensor? q, k, v, scores, weights, headOutputs, concatenated, output;
+
+    /// <summary>A trace of <paramref name="attention"/> on inputs it has checked; nothing is computed yet.</summary>
+    internal MultiHeadAttentionTrace(MultiHeadAttention attention, Tensor Xq, Tensor Xkv, Mask? mask, CausalAlignment? causal) =>
+        (this.attention, this.Xq, this.Xkv, this.mask, this.causal) = (attention, Xq, Xkv, mask, causal);
+
+    /// <summary>Queries split into heads [B, h, L, d_k].</summary>
+    public Tensor Q => q ??= Project(Xq, attention.WQ, attention.BQ, attention.Heads);
+
+    /// <summary>Keys split into heads [B, h_kv, S, d_k] (h_kv = h for plain multi-head attention).</summary>
+    public Tensor K => k ??= Project(Xkv, attention.WK, attention.BK, attention.KvHeads);
+
+    /// <summary>Values split into heads [B, h_kv, S, d_v].</summary>
+    public Tensor V => v ??= Project(Xkv, attention.WV, attention.BV, attention.KvHeads);
+
+    /// <summary>Raw logits scale · Q Kᵀ [B, h, L, S] with scale = 1/√d_k, before any mask.</summary>
+    public Tensor Scores => scores ??= ScaledDotProductAttention.Scores(Q, K);
+
+    /// <summary>softmax(masked scores) [B, h, L, S]; each row sums to one over its visible keys.</summary>
+    public Tensor Weights => weights ??= ScaledDotProductAttention.Weights(Q, K, mask, causal: causal);
+
+    /// <summary>Per-head outputs weights · V [B, h, L, d_v].</summary>
+    public Tensor HeadOutputs => headOutputs ??= ScaledDotProductAttention.Forward(Q, K, V, mask, causal: causal);
+
+    /// <summary>Heads concatenated along features [B, L, h · d_v].</summary>
+    public Tensor Concatenated => concatenated ??= Heads.Merge(HeadOutputs);
+
+    /// <summary>Concatenated · W_O (+ b_O) [B, L, d_model]: the layer's output.</summary>
+    public Tensor Output => output ??= headOutputs is null ? Attend() : Linear.Forward(Concatenated, attention.WO, attention.BO);
+
+    /// <summary>Split(X W + b, heads) [B, heads, N, width / heads]; X W + b lives in a rented buffer.</summary>
+    private static Tensor Project(Tensor X, Tensor W, Tensor? b, int heads)
+    {
+        int B = X.Dim(0), N = X.Dim(1), width = W.Dim(1);
+        var split = new Tensor(B, heads, N, width / heads);
+        float[] projected = ArrayPool<float>.Shared.Rent(B * N * width);
+        try
+        {
+            Linear.Forward(X.Data, B * N, W, b, projected);
+            Heads.Split(projected, B, N, width, heads, split.Data);
+            return split;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(projected);
+        }
+    }
+
+    /// <summary>The output by the same steps as Q … Concatenated, each in a rented buffer: only the result is new memory.</summary>
+    private Tensor Attend()
+    {
+        var a = attention;
+        int B = Xq.Dim(0), L = Xq.Dim(1), S = Xkv.Dim(1), dk = a.HeadDim, dv = a.ValueDim;
+        var shape = new AttentionShape(B, a.Heads, L, dk, a.KvHeads, S, dv);
+        int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : ScaledDotProductAttention.NoCausalOffset;
+        var pool = ArrayPool<float>.Shared;
+        float[] projected = pool.Rent(B * Math.Max(L, S) * Math.Max(a.Heads * Math.Max(dk, dv), a.KvHeads * Math.Max(dk, dv)));
+        float[] Qh = pool.Rent(B * L * a.Heads * dk), Kh = pool.Rent(B * S * a.KvHeads * dk), Vh = pool.Rent(B * S * a.KvHeads * dv);
+        float[] O = pool.Rent(B * L * a.Heads * dv);
+        try
+        {
+            Linear.Forward(Xq.Data, B * L, a.WQ, a.BQ, projected);
+            Heads.Split(projected, B, L, a.Heads * dk, a.Heads, Qh);
+            Linear.Forward(Xkv.Data, B * S, a.WK, a.BK, projected);
+            Heads.Split(projected, B, S, a.KvHeads * dk, a.KvHeads, Kh);
+            Linear.Forward(Xkv.Data, B * S, a.WV, a.BV, projected);
+            Heads.Split(projected, B, S, a.KvHeads * dv, a.KvHeads, Vh);
+            ScaledDotProductAttention.Attend(Qh, Kh, Vh, O, null, shape, mask, null, causalOffset, ScaledDotProductAttention.DefaultScale(dk));
+            Heads.Merge(O, B, a.Heads, L, dv, projected);
+            var Y = new Tensor(B, L, a.ModelDim);
+            Linear.Forward(projected, B * L, a.WO, a.BO, Y.Data);
+            return Y;
+        }
+        finally
+        {
+            foreach (float[] buffer in (float[][])[projected, Qh, Kh, Vh, O])
+            {
+                pool.Return(buffer);
+            }
+        }
+    }
+}

@@ -32,25 +32,29 @@ public static class ScaledDotProductAttention
     /// <param name="scale">Multiplier of Q Kᵀ; default 1/√headDim.</param>
     public static Tensor Forward(
         Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
-        Compute(Q, K, V, mask, bias, causal, scale, keepScores: false).Output;
+        Compute(Q, K, V, mask, bias, causal, scale, keepWeights: false).Output!;
 
     /// <summary>Like <see cref="Forward"/>, also returning the attention weights [B, Hq, L, S].</summary>
     public static AttentionResult ForwardWithWeights(
         Tensor Q, Tensor K, Tensor V, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null)
     {
-        var (output, _, weights) = Compute(Q, K, V, mask, bias, causal, scale, keepScores: false);
-        return new AttentionResult(output, weights);
+        var (output, weights) = Compute(Q, K, V, mask, bias, causal, scale, keepWeights: true);
+        return new AttentionResult(output!, weights);
     }
 
     /// <summary>
-    /// Like <see cref="ForwardWithWeights"/>, also returning the raw scores scale · Q Kᵀ [B, Hq, L, S] it computed on the
-    /// way (before bias and masks), so a trace never computes them twice.
+    /// The attention weights softmax(scale · Q Kᵀ + bias + masks) [B, Hq, L, S] alone, without the values: the same bits
+    /// <see cref="ForwardWithWeights"/> returns for the same arguments.
     /// </summary>
-    internal static (AttentionResult Result, Tensor Scores) ForwardWithScores(Tensor Q, Tensor K, Tensor V, Mask? mask, CausalAlignment? causal)
-    {
-        var (output, scores, weights) = Compute(Q, K, V, mask, null, causal, null, keepScores: true);
-        return (new AttentionResult(output, weights), scores!);
-    }
+    /// <param name="Q">Queries [batch, queryHeads, queries, headDim].</param>
+    /// <param name="K">Keys [batch, kvHeads, keys, headDim]; kvHeads divides queryHeads.</param>
+    /// <param name="mask">Boolean mask, true = may attend; broadcast to [B, Hq, L, S].</param>
+    /// <param name="bias">Additive logit bias, broadcast to [B, Hq, L, S].</param>
+    /// <param name="causal">If set, hide future keys with this alignment.</param>
+    /// <param name="scale">Multiplier of Q Kᵀ; default 1/√headDim.</param>
+    public static Tensor Weights(
+        Tensor Q, Tensor K, Mask? mask = null, Tensor? bias = null, CausalAlignment? causal = null, float? scale = null) =>
+        Compute(Q, K, null, mask, bias, causal, scale, keepWeights: true).Weights!;
 
     /// <summary>The raw compatibility scores scale · Q Kᵀ, shape [B, Hq, L, S], before any mask or softmax.</summary>
     public static Tensor Scores(Tensor Q, Tensor K, float? scale = null)
@@ -58,31 +62,29 @@ public static class ScaledDotProductAttention
         var (B, Hq, L, E, H, S, _) = CheckQkv(Q, K, null);
         float s = ResolveScale(scale, E);
         var scores = new Tensor(B, Hq, L, S);
-        float[] Kt = ArrayPool<float>.Shared.Rent(E * S);   // K_hᵀ [E, S], one KV head at a time, in a reused buffer
+        var shape = new AttentionShape(B, Hq, L, E, H, S, 0);
+        Parallel.For(0, B * Hq, bh => HeadScores(Q.Data, K.Data, shape, bh, s, scores.Data.AsSpan(bh * L * S, L * S)));
+        return scores;
+    }
+
+    /// <summary>S_h = scale · Q_h K_hᵀ [L, S] of one (batch, query head) pair bh, into <paramref name="Sh"/>.</summary>
+    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void HeadScores(float[] Q, float[] K, AttentionShape shape, int bh, float scale, Span<float> Sh)
+    {
+        var (_, Hq, L, E, H, S, _) = shape;
+        int b = bh / Hq, kvh = (bh % Hq) / (Hq / H);
+        float[] Kt = ArrayPool<float>.Shared.Rent(E * S);   // K_hᵀ [E, S] in a reused buffer: the product reads it by rows
         try
         {
-            for (int b = 0; b < B; b++)
-            {
-                for (int kvh = 0; kvh < H; kvh++)
-                {
-                    Tensor.Transpose(K.Data.AsSpan(((b * H) + kvh) * S * E, S * E), Kt, S, E);
-
-                    // S_h = scale · Q_h K_hᵀ: one matrix product per query head that reads this KV head.
-                    for (int h = kvh * (Hq / H); h < (kvh + 1) * (Hq / H); h++)
-                    {
-                        Span<float> Sh = scores.Data.AsSpan(((b * Hq) + h) * L * S, L * S);
-                        Gemm.Multiply(Q.Data.AsSpan(((b * Hq) + h) * L * E, L * E), Kt.AsSpan(0, E * S), Sh, L, E, S);
-                        TensorPrimitives.Multiply(Sh, s, Sh);
-                    }
-                }
-            }
+            Tensor.Transpose(K.AsSpan(((b * H) + kvh) * S * E, S * E), Kt, S, E);
+            Gemm.Multiply(Q.AsSpan(bh * L * E, L * E), Kt.AsSpan(0, E * S), Sh, L, E, S);
+            TensorPrimitives.Multiply(Sh, scale, Sh);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(Kt);
         }
-
-        return scores;
     }
 
     /// <summary>The default scale 1/√headDim, which keeps the variance of a score near 1 for unit-variance q and k.</summary>
@@ -110,8 +112,8 @@ public static class ScaledDotProductAttention
         return queryHead / (queryHeads / kvHeads);
     }
 
-    private static (Tensor Output, Tensor? Scores, Tensor Weights) Compute(
-        Tensor Q, Tensor K, Tensor V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale, bool keepScores)
+    private static (Tensor? Output, Tensor? Weights) Compute(
+        Tensor Q, Tensor K, Tensor? V, Mask? mask, Tensor? bias, CausalAlignment? causal, float? scale, bool keepWeights)
     {
         var (B, Hq, L, E, H, S, Ev) = CheckQkv(Q, K, V);
         mask?.RequireBroadcastsTo(nameof(mask), B, Hq, L, S);
@@ -120,46 +122,70 @@ public static class ScaledDotProductAttention
             CheckBias(bias, B, Hq, L, S);
         }
 
-        int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : int.MaxValue / 2;
+        float s = ResolveScale(scale, E);
+        int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : NoCausalOffset;
+        Tensor? weights = keepWeights ? new Tensor(B, Hq, L, S) : null;
+        Tensor? O = V is null ? null : new Tensor(B, Hq, L, Ev);
+        Attend(Q.Data, K.Data, V?.Data, O?.Data, weights?.Data, new AttentionShape(B, Hq, L, E, H, S, Ev), mask, bias, causalOffset, s);
+        return (O, weights);
+    }
 
-        // The scores become the weights in place (bias, masks, softmax), one (batch, head) pair per work item; a trace
-        // keeps a copy of the raw scores. One [B, Hq, L, S] array fewer than scores and weights apart: fresh memory is slow.
-        Tensor weights = Scores(Q, K, scale);
-        Tensor? scores = keepScores ? weights.Clone() : null;
+    /// <summary>The causal offset that hides no key.</summary>
+    internal const int NoCausalOffset = int.MaxValue / 2;
+
+    /// <summary>
+    /// The computation behind every entry point, on row-major arrays that may be longer than their shapes (rented ones):
+    /// O = softmax(scale · Q Kᵀ + bias + masks) V into <paramref name="O"/> when V is given, the weights into
+    /// <paramref name="weights"/> when given. Arguments are checked by the caller.
+    /// </summary>
+    /// <remarks>
+    /// One (batch, head) pair per work item, start to end: its scores become its weights in place (bias, masks, softmax),
+    /// then O_h = P_h V_h while P_h is still in cache; pairs are independent, so threads change no bit. Weights nobody
+    /// keeps live in a rented [L, S] buffer per work item: no [B, Hq, L, S] array.
+    /// </remarks>
+    internal static void Attend(
+        float[] Q, float[] K, float[]? V, float[]? O, float[]? weights, AttentionShape shape, Mask? mask, Tensor? bias, int causalOffset, float scale)
+    {
+        var (B, Hq, L, _, H, S, Ev) = shape;
         Parallel.For(0, B * Hq, bh =>
         {
             int b = bh / Hq, h = bh % Hq;
-            for (int i = 0; i < L; i++)
+            float[]? rented = weights is null ? ArrayPool<float>.Shared.Rent(L * S) : null;
+            try
             {
-                Span<float> row = weights.Row(b, h, i);
-                if (bias is not null)
+                Span<float> P = (rented ?? weights!).AsSpan(rented is null ? bh * L * S : 0, L * S);
+                HeadScores(Q, K, shape, bh, scale, P);
+                for (int i = 0; i < L; i++)
                 {
-                    for (int j = 0; j < S; j++)
+                    Span<float> row = P.Slice(i * S, S);
+                    if (bias is not null)
                     {
-                        row[j] += BiasAt(bias, b, h, i, j);
+                        for (int j = 0; j < S; j++)
+                        {
+                            row[j] += BiasAt(bias, b, h, i, j);
+                        }
                     }
+
+                    // Visible: j ≤ i + causalOffset, and allowed by the mask.
+                    row[(int)Math.Clamp((long)i + causalOffset + 1, 0, S)..].Fill(float.NegativeInfinity);
+                    mask?.HideInRow(b, h, i, row);
+                    Softmax.Row(row, row);
                 }
 
-                // Visible: j ≤ i + causalOffset, and allowed by the mask.
-                row[(int)Math.Clamp((long)i + causalOffset + 1, 0, S)..].Fill(float.NegativeInfinity);
-                mask?.HideInRow(b, h, i, row);
-                Softmax.Row(row, row);
+                if (V is not null)
+                {
+                    int kvh = h / (Hq / H);
+                    Gemm.Multiply(P, V.AsSpan(((b * H) + kvh) * S * Ev, S * Ev), O!.AsSpan(bh * L * Ev, L * Ev), L, S, Ev);
+                }
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<float>.Shared.Return(rented);
+                }
             }
         });
-
-        // O_h = P_h V_h: one matrix product per head.
-        var O = new Tensor(B, Hq, L, Ev);
-        for (int b = 0; b < B; b++)
-        {
-            for (int h = 0; h < Hq; h++)
-            {
-                int kvh = KvHead(h, Hq, H);
-                Gemm.Multiply(weights.Data.AsSpan(((b * Hq) + h) * L * S, L * S), V.Data.AsSpan(((b * H) + kvh) * S * Ev, S * Ev),
-                    O.Data.AsSpan(((b * Hq) + h) * L * Ev, L * Ev), L, S, Ev);
-            }
-        }
-
-        return (O, scores, weights);
     }
 
     /// <summary>The scale to use: the given one if finite (else an error), 1/√headDim when none is given.</summary>
@@ -238,3 +264,6 @@ public static class ScaledDotProductAttention
         return bias.Data[offset];
     }
 }
+
+/// <summary>The sizes of one attention call: Q [B, Hq, L, E], K [B, H, S, E], V [B, H, S, Ev].</summary>
+internal readonly record struct AttentionShape(int B, int Hq, int L, int E, int H, int S, int Ev);

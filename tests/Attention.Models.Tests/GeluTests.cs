@@ -28,4 +28,17 @@ public class GeluTests
             }
         });
     }
+
+    [Fact]
+    public void Gelu_in_place_in_a_longer_array_gives_the_same_bits_and_leaves_the_rest()
+    {
+        // The BERT MLP applies it in place to a rented buffer: an in-place pass must not read what it already wrote.
+        Gen.Single[-12f, 12f].Array[1, 10_000].Sample(values =>
+        {
+            float[] buffer = [.. values, 42f];
+            Gelu.Forward(buffer, buffer, values.Length);
+            Assert.Equal(Gelu.Forward(new Tensor(values, values.Length)).Data, buffer[..^1]);
+            Assert.Equal(42f, buffer[^1]);
+        });
+    }
 }

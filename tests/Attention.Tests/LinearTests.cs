@@ -43,4 +43,20 @@ public class LinearTests
         var bias = Assert.Throws<ArgumentException>(() => Linear.Forward(new Tensor(2, 4), new Tensor(4, 3), new Tensor(2)));
         Assert.Equal("b", bias.ParamName);
     }
+
+    [Fact]
+    public void TheArrayFormWritesTheTensorFormsBitsIntoLongerArraysAndNamesShortOnes()
+    {
+        var X = Tensor.Random(1, [3, 5, 4]);
+        var W = Tensor.Random(2, [4, 6]);
+        var b = Tensor.Random(3, [6]);
+        float[] x = [.. X.Data, 9f, 9f], y = new float[(15 * 6) + 3];
+        Linear.Forward(x, 15, W, b, y);
+        Assert.Equal(Linear.Forward(X, W, b).Data, y[..(15 * 6)]);
+        Assert.Equal([0f, 0f, 0f], y[(15 * 6)..]);
+        var shortY = Assert.Throws<ArgumentException>(() => Linear.Forward(x, 15, W, b, new float[89]));
+        Assert.Equal("Y", shortY.ParamName);
+        Assert.Contains("[15, 6]", shortY.Message);
+        Assert.Equal("X", Assert.Throws<ArgumentException>(() => Linear.Forward(new float[59], 15, W, b, y)).ParamName);
+    }
 }

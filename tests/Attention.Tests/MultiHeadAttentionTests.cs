@@ -116,6 +116,30 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    public void TraceWeightsAreTheOnesThatMadeItsHeadOutputs()
+    {
+        // The trace computes its weights when first read: they must be those of the attention that ran, mask and all.
+        Cases.Sample(c =>
+        {
+            var m = c.Module();
+            var rng = new Random(c.Seed);
+            var mask = new Mask([.. Enumerable.Range(0, c.B * c.N * c.N).Select(_ => rng.Next(3) > 0)], c.B, 1, c.N, c.N);
+            var t = m.Trace(c.X, mask, CausalAlignment.TopLeft);
+            var attended = ScaledDotProductAttention.ForwardWithWeights(t.Q, t.K, t.V, mask, causal: CausalAlignment.TopLeft);
+            Assert.Equal(attended.Weights!.Data, t.Weights.Data);
+            Assert.Equal(attended.Output.Data, t.HeadOutputs.Data);
+            Assert.Same(t.Weights, t.Weights);
+            Assert.Equal(ScaledDotProductAttention.Scores(t.Q, t.K).Data, t.Scores.Data);
+
+            // Output read first takes the path that keeps nothing; the intermediates read afterwards must agree with it.
+            var fresh = m.Trace(c.X, mask, CausalAlignment.TopLeft);
+            Tensor output = fresh.Output;
+            Assert.Equal(m.OutputProjection(fresh.HeadOutputs).Data, output.Data);
+            Assert.Equal(t.Output.Data, output.Data);
+        });
+    }
+
+    [Fact]
     public void AblatingAHeadThroughOutputProjectionRemovesOnlyItsContribution()
     {
         Cases.Sample(c =>

@@ -142,6 +142,21 @@ public class ScaledDotProductAttentionTests
     }
 
     [Fact]
+    public void WeightsAloneAndOutputAloneAreTheBitsOfForwardWithWeights()
+    {
+        // Forward keeps one head's weights at a time in a rented buffer, Weights skips the values: neither may change a bit.
+        Gen.Select(Cases, Gen.Bool, Gen.Bool).Sample((c, causal, withBias) =>
+        {
+            var mask = c.RandomMask();
+            var bias = withBias ? Tensor.Random(c.Seed + 4, [c.Hq, c.L, c.S]) : null;
+            CausalAlignment? alignment = causal ? CausalAlignment.BottomRight : null;
+            var both = ScaledDotProductAttention.ForwardWithWeights(c.Q, c.K, c.V, mask, bias, alignment, scale: 0.7f);
+            Assert.Equal(both.Output.Data, ScaledDotProductAttention.Forward(c.Q, c.K, c.V, mask, bias, alignment, scale: 0.7f).Data);
+            Assert.Equal(both.Weights!.Data, ScaledDotProductAttention.Weights(c.Q, c.K, mask, bias, alignment, scale: 0.7f).Data);
+        });
+    }
+
+    [Fact]
     public void WeightsSumToOneOverVisibleKeysAndHiddenKeysGetZero()
     {
         Gen.Select(Cases, Gen.Bool).Sample((c, bottomRight) =>
