@@ -21,9 +21,13 @@ internal static class TileProducts
     /// <summary>Columns per micro-kernel step at <paramref name="width"/>.</summary>
     public static int Columns(KernelWidth width) => width == KernelWidth.Vector512 ? 64 : 16;
 
-    /// <summary>S[r, j] = Σ_e Q[r, e] Kᵀ[e, j] for r &lt; rows and j &lt; Bc (both whole steps); Kᵀ rows are
-    /// <paramref name="stride"/> apart, S rows Bc apart.</summary>
-    public static void Scores(KernelWidth width, ReadOnlySpan<float> queries, ReadOnlySpan<float> keysT, int stride, Span<float> scores, int rows, int E, int Bc)
+    /// <summary>
+    /// S[r, j] = Σ_e Q[r, e] Kᵀ[e, j] for r &lt; rows and j &lt; Bc (both whole steps), except the columns no row of a
+    /// step can see: row r sees j &lt; <paramref name="diagonal"/> + r + 1 (causal; a large value sees everything), so a
+    /// step of rows stops at its last row's limit rounded up to a whole step. Kᵀ rows are <paramref name="stride"/>
+    /// apart, S rows Bc apart; the columns left out hold whatever they held.
+    /// </summary>
+    public static void Scores(KernelWidth width, ReadOnlySpan<float> queries, ReadOnlySpan<float> keysT, int stride, Span<float> scores, int rows, int E, int Bc, long diagonal)
     {
         ref float q = ref MemoryMarshal.GetReference(queries);
         ref float kt = ref MemoryMarshal.GetReference(keysT);
@@ -31,7 +35,8 @@ internal static class TileProducts
         int step = Rows(width), columns = Columns(width);
         for (int r = 0; r < rows; r += step)
         {
-            for (int j = 0; j < Bc; j += columns)
+            int seen = (int)Math.Clamp(diagonal + r + step, 0, Bc);
+            for (int j = 0; j < seen; j += columns)
             {
                 ref float qr = ref Unsafe.Add(ref q, r * E);
                 ref float kj = ref Unsafe.Add(ref kt, j);
@@ -48,16 +53,20 @@ internal static class TileProducts
         }
     }
 
-    /// <summary>O[r, c] += Σ_{j &lt; cols} P[r, j] V[j, c] for r &lt; rows (any count) and c &lt; EvPadded (whole steps); V
-    /// rows are <paramref name="stride"/> apart, P rows Bc apart, O rows EvPadded apart.</summary>
-    public static void Accumulate(KernelWidth width, ReadOnlySpan<float> weights, ReadOnlySpan<float> values, int stride, Span<float> output, int rows, int EvPadded, int cols, int Bc)
+    /// <summary>
+    /// O[r, c] += Σ_{j &lt; cols} P[r, j] V[j, c] for r &lt; rows (any count) and c &lt; EvPadded (whole steps), the sum
+    /// stopping where no row of a step sees (j &lt; <paramref name="diagonal"/> + r + 1, as in <see cref="Scores"/>: P is
+    /// zero beyond a row's own limit). V rows are <paramref name="stride"/> apart, P rows Bc apart, O rows EvPadded apart.
+    /// </summary>
+    public static void Accumulate(KernelWidth width, ReadOnlySpan<float> weights, ReadOnlySpan<float> values, int stride, Span<float> output, int rows, int EvPadded, int cols, int Bc, long diagonal)
     {
         ref float p = ref MemoryMarshal.GetReference(weights);
         ref float v = ref MemoryMarshal.GetReference(values);
         ref float o = ref MemoryMarshal.GetReference(output);
-        int step = Rows(width), columns = Columns(width);
+        int step = Rows(width), columns = Columns(width), all = cols;
         for (int r = 0; r < rows; r += step)
         {
+            cols = (int)Math.Clamp(diagonal + r + Math.Min(step, rows - r), 0, all);
             for (int c = 0; c < EvPadded; c += columns)
             {
                 ref float pr = ref Unsafe.Add(ref p, r * Bc);

@@ -116,9 +116,13 @@ public static class TiledAttention
         for (int j0 = range.From; j0 <= lastVisible; j0 += Bc)
         {
             int cols = (int)Math.Min(Bc, lastVisible + 1 - j0);
+
+            // Row r sees keys j < diagonal + r + 1 of this tile: on the causal diagonal the products and the softmax stop
+            // there (a third of the tile on average), not at the tile's end.
+            long diagonal = offset == int.MaxValue ? Bc : (long)i0 + offset - j0;
             if (keys is not null)
             {
-                TileProducts.Scores(simd, q, keys.Tile(b, kv, j0 / Bc), keys.Stride, tile, rowsPadded, E, Bc);
+                TileProducts.Scores(simd, q, keys.Tile(b, kv, j0 / Bc), keys.Stride, tile, rowsPadded, E, Bc, diagonal);
             }
             else
             {
@@ -130,22 +134,24 @@ public static class TiledAttention
             for (int r = 0; r < rows; r++)
             {
                 Span<float> score = tile.Slice(r * Bc, Bc);
-                int visible = offset == int.MaxValue ? cols : (int)Math.Clamp((long)i0 + r + offset - j0 + 1, 0, cols);
-                if (visible < Bc)
-                {
-                    score[visible..].Fill(float.NegativeInfinity);
-                }
-
+                int visible = (int)Math.Clamp(diagonal + r + 1, 0, cols);
                 if (visible == 0)
                 {
                     score.Clear();          // nothing visible in this tile: p = 0, the running state stays
                     continue;
                 }
 
-                TileSoftmax.Update(simd, score, ref m[r], ref l[r], acc.Slice(r * EvPadded, EvPadded));
+                // The softmax takes whole micro-kernel steps: hidden keys inside the last one are −∞, keys past it p = 0.
+                int width = (visible + unit - 1) / unit * unit;
+                score[visible..width].Fill(float.NegativeInfinity);
+                TileSoftmax.Update(simd, score[..width], ref m[r], ref l[r], acc.Slice(r * EvPadded, EvPadded));
+                if (width < cols)
+                {
+                    score[width..cols].Clear();
+                }
             }
 
-            TileProducts.Accumulate(simd, tile, values, EvPadded, acc, rows, EvPadded, cols, Bc);
+            TileProducts.Accumulate(simd, tile, values, EvPadded, acc, rows, EvPadded, cols, Bc, diagonal);
         }
 
         if (partials is not null)

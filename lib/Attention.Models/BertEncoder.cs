@@ -150,8 +150,7 @@ public sealed class BertEncoder
             BertLayer layer = Layers[l];
             MultiHeadAttentionTrace trace = layer.Attention.Trace(X, padding);
             Tensor A = editHeadOutputs is null ? trace.Output : layer.Attention.OutputProjection(editHeadOutputs(l, trace.HeadOutputs));
-            X = LayerNorm.Forward(X, layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon, residual: A);
-            X = LayerNorm.Forward(X, layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon, residual: FeedForward(layer, X));
+            X = AfterAttention(layer, X, A);
             traces.Add(trace);
             hidden.Add(X);
         }
@@ -159,22 +158,31 @@ public sealed class BertEncoder
         return new BertTrace(ids, isReal, embeddings, traces, hidden);
     }
 
-    /// <summary>GELU(X W1 + b1) W2 + b2 [B, n, d_model]; the [B, n, d_ff] hidden layer lives in a rented buffer, as nobody keeps it.</summary>
-    private static Tensor FeedForward(BertLayer layer, Tensor X)
+    /// <summary>
+    /// The rest of a layer after its attention output A: X₁ = LayerNorm(X + A), then LayerNorm(X₁ + GELU(X₁ W1 + b1) W2 + b2)
+    /// [B, n, d_model]. X₁, the [B, n, d_ff] hidden layer and the MLP's output live in rented buffers, as nobody keeps them.
+    /// </summary>
+    private Tensor AfterAttention(BertLayer layer, Tensor X, Tensor A)
     {
-        int rows = X.Length / X.Dim(-1), dff = layer.W1.Dim(1);
-        float[] H = ArrayPool<float>.Shared.Rent(rows * dff);
+        int rows = X.Length / X.Dim(-1), d = X.Dim(-1), dff = layer.W1.Dim(1);
+        var pool = ArrayPool<float>.Shared;
+        float[] X1 = pool.Rent(rows * d), H = pool.Rent(rows * dff), F = pool.Rent(rows * d);
         try
         {
-            Linear.Forward(X.Data, rows, layer.W1, layer.b1, H);
+            LayerNorm.Forward(X.Data, A.Data, rows, layer.AttentionNorm.Gamma, layer.AttentionNorm.Beta, Epsilon, X1);
+            Linear.Forward(X1, rows, layer.W1, layer.b1, H);
             Gelu.Forward(H, H, rows * dff);
-            var F = new Tensor(X.Shape);
-            Linear.Forward(H, rows, layer.W2, layer.b2, F.Data);
-            return F;
+            Linear.Forward(H, rows, layer.W2, layer.b2, F);
+            var Y = new Tensor(X.Shape);
+            LayerNorm.Forward(X1, F, rows, layer.OutputNorm.Gamma, layer.OutputNorm.Beta, Epsilon, Y.Data);
+            return Y;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(H);
+            foreach (float[] buffer in (float[][])[X1, H, F])
+            {
+                pool.Return(buffer);
+            }
         }
     }
 

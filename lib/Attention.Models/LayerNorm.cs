@@ -27,24 +27,48 @@ public static class LayerNorm
         }
 
         var Y = new Tensor(X.Shape);
-        int rows = d == 0 ? 0 : X.Length / d;
+        Forward(X.Data, residual?.Data, d == 0 ? 0 : X.Length / d, gamma, beta, epsilon, Y.Data);
+        return Y;
+    }
+
+    /// <summary>
+    /// The first <paramref name="rows"/> rows of <paramref name="X"/> (plus <paramref name="residual"/>'s, when given)
+    /// normalised into <paramref name="Y"/>, rows of d = γ's length; the arrays may be longer (rented buffers).
+    /// </summary>
+    /// <exception cref="ArgumentException">β is not [d], or an array holds fewer than rows · d values.</exception>
+    public static void Forward(float[] X, float[]? residual, int rows, Tensor gamma, Tensor beta, float epsilon, float[] Y)
+    {
+        ArgumentNullException.ThrowIfNull(X);
+        ArgumentNullException.ThrowIfNull(Y);
+        ArgumentNullException.ThrowIfNull(gamma);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        Shapes.Require(gamma, nameof(gamma), "[d]", Shapes.Any);
+        int d = gamma.Length;
+        Shapes.Require(beta, nameof(beta), "[d]", d);
+        long needed = (long)rows * d;
+        foreach (var (array, name) in new[] { (X, nameof(X)), (residual, nameof(residual)), (Y, nameof(Y)) })
+        {
+            if (array is not null && array.Length < needed)
+            {
+                throw new ArgumentException($"{name} must hold [rows, d] = [{rows}, {d}]; it has {array.Length} floats.", name);
+            }
+        }
+
         const int Chunk = 32;   // rows per work item: a 512-token input is 16 of them
         Parallel.For(0, (rows + Chunk - 1) / Chunk, c =>
         {
             Span<float> x = d <= 4096 ? stackalloc float[d] : new float[d];
             for (int r = c * Chunk; r < Math.Min(rows, (c + 1) * Chunk); r++)
             {
-                X.Data.AsSpan(r * d, d).CopyTo(x);
+                X.AsSpan(r * d, d).CopyTo(x);
                 if (residual is not null)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(x, residual.Data.AsSpan(r * d, d), x);
+                    System.Numerics.Tensors.TensorPrimitives.Add(x, residual.AsSpan(r * d, d), x);
                 }
 
-                Normalise(x, gamma.Data, beta.Data, epsilon, Y.Data.AsSpan(r * d, d));
+                Normalise(x, gamma.Data, beta.Data, epsilon, Y.AsSpan(r * d, d));
             }
         });
-
-        return Y;
     }
 
     // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.

@@ -38,4 +38,20 @@ public class LayerNormTests
         Assert.Contains("[2, 3]", ex.Message);
         Assert.Contains("[3, 2]", ex.Message);
     }
+
+    [Fact]
+    public void The_array_form_gives_the_tensor_forms_bits_in_longer_arrays_and_names_short_ones()
+    {
+        var X = Tensor.Random(1, [5, 7]);
+        var R = Tensor.Random(2, [5, 7]);
+        var gamma = Tensor.Random(3, [7]);
+        var beta = Tensor.Random(4, [7]);
+        float[] x = [.. X.Data, 1f], r = [.. R.Data, 2f], y = new float[36];
+        LayerNorm.Forward(x, r, 5, gamma, beta, 1e-5f, y);
+        Assert.Equal(LayerNorm.Forward(X, gamma, beta, 1e-5f, residual: R).Data, y[..35]);
+        Assert.Equal(0f, y[35]);
+        var ex = Assert.Throws<ArgumentException>(() => LayerNorm.Forward(x, new float[34], 5, gamma, beta, 1e-5f, y));
+        Assert.Equal("residual", ex.ParamName);
+        Assert.Contains("[5, 7]", ex.Message);
+    }
 }
