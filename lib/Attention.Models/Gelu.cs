@@ -46,7 +46,7 @@ public static class Gelu
         });
     }
 
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Apply(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -71,7 +71,7 @@ public static class LayerNorm
         });
     }
 
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Normalise(ReadOnlySpan<float> x, float[] gamma, float[] beta, float epsilon, Span<float> y)
     {

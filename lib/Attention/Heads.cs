@@ -37,7 +37,7 @@ public static class Heads
     /// <see cref="Split(Tensor, int)"/> of the first B·N·d_model floats of <paramref name="X"/> into the first ones of
     /// <paramref name="split"/> [B, heads, N, d_model / heads] (arrays may be longer: rented ones; checked by the caller).
     /// </summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Split(float[] X, int B, int N, int dModel, int heads, float[] split)
     {
@@ -71,7 +71,7 @@ public static class Heads
     }
 
     /// <summary><see cref="Merge(Tensor)"/> on arrays that may be longer than [B, H, N, d_v] and [B, N, H · d_v] (checked by the caller).</summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Merge(float[] headOutputs, int B, int H, int N, int dv, float[] merged)
     {

@@ -72,7 +72,7 @@ public sealed class Mask
 
     /// <summary>Sets <paramref name="row"/>[j] = −∞ for every key j that query <paramref name="i"/> of batch
     /// <paramref name="b"/>, head <paramref name="h"/> may not see: <see cref="IsVisible"/> over a whole row at once.</summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void HideInRow(int b, int h, int i, Span<float> row)
     {

@@ -68,7 +68,7 @@ public static class ScaledDotProductAttention
     }
 
     /// <summary>S_h = scale · Q_h K_hᵀ [L, S] of one (batch, query head) pair bh, into <paramref name="Sh"/>.</summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadScores(float[] Q, float[] K, AttentionShape shape, int bh, float scale, Span<float> Sh)
     {

@@ -15,7 +15,7 @@ public static class Softmax
     /// gets all zeros (PyTorch's current convention), not NaN. Returns the log-sum-exp of the row
     /// (−∞ for a fully masked row), which FlashAttention stores per row.
     /// </summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float Row(ReadOnlySpan<float> logits, Span<float> weights)
     {

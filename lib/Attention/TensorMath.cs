@@ -99,7 +99,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Writes the transpose [n, m] of the row-major matrix <paramref name="source"/> [m, n] into <paramref name="destination"/>.</summary>
-    // Optimised at first call, like Gemm's kernels: it runs thousands of times in a notebook's first forward pass.
+    // Optimised at first call, like Gemm's kernels: a notebook's first forward passes would otherwise run it unoptimised.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int m, int n)
     {
