@@ -109,7 +109,7 @@ public sealed class AttentionOnlyDecoder
             Tensor x = layer.Input + Linear.Forward(Heads.Merge(z), Weights.Layers[l].WO);
             for (int next = l + 1; next < Config.Layers; next++)
             {
-                x = x + Layer(next, x, startPosition: 0, SelfAttention, edit).Output;
+                x = x + Layer(next, x, startPosition: 0, SelfAttentionOutput, edit).Output;
             }
 
             return Linear.Forward(x, Weights.WU);
@@ -137,6 +137,11 @@ public sealed class AttentionOnlyDecoder
     // Causal self-attention over the T tokens of the layer's input, with the weights kept (the reference, as taught).
     private AttentionResult SelfAttention(int layer, Tensor Q, Tensor K, Tensor V) => ScaledDotProductAttention.ForwardWithWeights(
         Q, K, V, bias: PositionBias(Q.Dim(2), K.Dim(2)), causal: CausalAlignment.TopLeft);
+
+    // The same attention when nobody reads the weights (an edited pass's later layers): the same output bits, and no
+    // [B, h, T, T] array.
+    private AttentionResult SelfAttentionOutput(int layer, Tensor Q, Tensor K, Tensor V) => new(
+        ScaledDotProductAttention.Forward(Q, K, V, bias: PositionBias(Q.Dim(2), K.Dim(2)), causal: CausalAlignment.TopLeft), null);
 
     /// <summary>
     /// x₀ = W_E[tokens] (+ W_pos[position] with learned positions), [B, N, d_model], for tokens at positions
@@ -199,8 +204,8 @@ public sealed class AttentionOnlyDecoder
     {
         var W = Weights.Layers[l];
         int h = Config.Heads;
-        Tensor Q = Heads.Split(Linear.Forward(x, W.WQ), h);
-        Tensor K = Heads.Split(Linear.Forward(x, W.WK), h);
+        Tensor Q = Heads.Project(x, W.WQ, null, h);
+        Tensor K = Heads.Project(x, W.WK, null, h);
         if (Config.Positions == PositionEncoding.Rope && positions is not null)
         {
             (Q, K) = (RotateRows(Q, positions), RotateRows(K, positions));
@@ -208,11 +213,11 @@ public sealed class AttentionOnlyDecoder
 
         if (LogitScale != 1)
         {
-            // Scaling Q scales every logit Q Kᵀ: the same as a softmax temperature 1 / LogitScale.
-            Q *= (float)LogitScale;
+            // Scaling Q scales every logit Q Kᵀ: the same as a softmax temperature 1 / LogitScale. Q is this call's own.
+            System.Numerics.Tensors.TensorPrimitives.Multiply(Q.Data, (float)LogitScale, Q.Data);
         }
 
-        Tensor V = Heads.Split(Linear.Forward(x, W.WV), h);
+        Tensor V = Heads.Project(x, W.WV, null, h);
         AttentionResult attended = attend(l, Q, K, V);
         Tensor z = edit is null ? attended.Output : edit(l, attended.Output);
         Shapes.Require(z, "edit(layer, headOutputs)", "[batch, heads, seq, headDim]", x.Dim(0), h, x.Dim(1), Config.HeadDim);

@@ -34,6 +34,41 @@ public static class Heads
     }
 
     /// <summary>
+    /// Split(X W + b, heads): the projection into heads every attention layer starts with, [B, N, d_in] →
+    /// [B, heads, N, d_out / heads], equal to <c>Split(Linear.Forward(X, W, b), heads)</c> bit for bit; X W + b lives in a
+    /// rented buffer instead of a tensor of its own.
+    /// </summary>
+    /// <param name="X">Tokens [batch, seq, dIn].</param>
+    /// <param name="W">Projection [dIn, dOut]; dOut must be a multiple of <paramref name="heads"/>.</param>
+    /// <param name="b">Optional bias [dOut].</param>
+    /// <param name="heads">The number of heads h ≥ 1.</param>
+    /// <exception cref="ArgumentException">X is not rank 3, W is not [dIn, dOut], b not [dOut], or dOut is not a multiple of heads.</exception>
+    public static Tensor Project(Tensor X, Tensor W, Tensor? b, int heads)
+    {
+        Shapes.Require(X, nameof(X), "[batch, seq, dIn]", Shapes.Any, Shapes.Any, Shapes.Any);
+        Shapes.Require(W, nameof(W), "[dIn, dOut]", X.Dim(2), Shapes.Any);
+        Shapes.RequirePositive(heads, nameof(heads));
+        int B = X.Dim(0), N = X.Dim(1), width = W.Dim(1);
+        if (width % heads != 0)
+        {
+            throw new ArgumentException($"W has d_out = {width} columns (shape {W.ShapeText}), which {heads} heads cannot share equally.", nameof(heads));
+        }
+
+        var split = new Tensor(B, heads, N, width / heads);
+        float[] projected = System.Buffers.ArrayPool<float>.Shared.Rent(B * N * width);
+        try
+        {
+            Linear.Forward(X.Data, B * N, W, b, projected);
+            Split(projected, B, N, width, heads, split.Data);
+            return split;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(projected);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Split(Tensor, int)"/> of the first B·N·d_model floats of <paramref name="X"/> into the first ones of
     /// <paramref name="split"/> [B, heads, N, d_model / heads] (arrays may be longer: rented ones; checked by the caller).
     /// </summary>

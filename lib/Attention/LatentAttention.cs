@@ -75,8 +75,8 @@ public static class LatentAttention
         int B = X.Dim(0), dR = w.RopeDim;
         var (cache, start) = Extend(X, w, past);
         int S = cache.Tokens;
-        Tensor K = Tensor.Concat(Heads.Split(Linear.Forward(cache.C, w.WUk), heads), Broadcast(cache.KRope.Reshape(B, 1, S, dR), heads), axis: -1);
-        Tensor V = Heads.Split(Linear.Forward(cache.C, w.WUv), heads);
+        Tensor K = Tensor.Concat(Heads.Project(cache.C, w.WUk, null, heads), Broadcast(cache.KRope.Reshape(B, 1, S, dR), heads), axis: -1);
+        Tensor V = Heads.Project(cache.C, w.WUv, null, heads);
         Tensor Q = Queries(X, w, heads, start, out int headDim);
         Tensor O = ScaledDotProductAttention.Forward(Q, K, V, causal: CausalAlignment.BottomRight, scale: Scale(headDim, dR));
         return Linear.Forward(Heads.Merge(O), w.WO);
@@ -151,8 +151,8 @@ public static class LatentAttention
 
     private static Tensor Queries(Tensor X, LatentAttentionWeights w, int heads, int startPosition, out int headDim)
     {
-        Tensor content = Heads.Split(Linear.Forward(X, w.WQ), heads);
-        Tensor rope = Rope.Apply(Heads.Split(Linear.Forward(X, w.WQr), heads), startPosition, RopeLayout.RotateHalf);
+        Tensor content = Heads.Project(X, w.WQ, null, heads);
+        Tensor rope = Rope.Apply(Heads.Project(X, w.WQr, null, heads), startPosition, RopeLayout.RotateHalf);
         headDim = content.Dim(3);
         return Tensor.Concat(content, rope, axis: -1);
     }

@@ -30,13 +30,13 @@ public sealed class MultiHeadAttentionTrace
         (this.attention, this.Xq, this.Xkv, this.mask, this.causal) = (attention, Xq, Xkv, mask, causal);
 
     /// <summary>Queries split into heads [B, h, L, d_k].</summary>
-    public Tensor Q => q ??= Project(Xq, attention.WQ, attention.BQ, attention.Heads);
+    public Tensor Q => q ??= Heads.Project(Xq, attention.WQ, attention.BQ, attention.Heads);
 
     /// <summary>Keys split into heads [B, h_kv, S, d_k] (h_kv = h for plain multi-head attention).</summary>
-    public Tensor K => k ??= Project(Xkv, attention.WK, attention.BK, attention.KvHeads);
+    public Tensor K => k ??= Heads.Project(Xkv, attention.WK, attention.BK, attention.KvHeads);
 
     /// <summary>Values split into heads [B, h_kv, S, d_v].</summary>
-    public Tensor V => v ??= Project(Xkv, attention.WV, attention.BV, attention.KvHeads);
+    public Tensor V => v ??= Heads.Project(Xkv, attention.WV, attention.BV, attention.KvHeads);
 
     /// <summary>Raw logits scale · Q Kᵀ [B, h, L, S] with scale = 1/√d_k, before any mask.</summary>
     public Tensor Scores => scores ??= ScaledDotProductAttention.Scores(Q, K);
@@ -52,24 +52,6 @@ public sealed class MultiHeadAttentionTrace
 
     /// <summary>Concatenated · W_O (+ b_O) [B, L, d_model]: the layer's output.</summary>
     public Tensor Output => output ??= headOutputs is null ? Attend() : Linear.Forward(Concatenated, attention.WO, attention.BO);
-
-    /// <summary>Split(X W + b, heads) [B, heads, N, width / heads]; X W + b lives in a rented buffer.</summary>
-    private static Tensor Project(Tensor X, Tensor W, Tensor? b, int heads)
-    {
-        int B = X.Dim(0), N = X.Dim(1), width = W.Dim(1);
-        var split = new Tensor(B, heads, N, width / heads);
-        float[] projected = ArrayPool<float>.Shared.Rent(B * N * width);
-        try
-        {
-            Linear.Forward(X.Data, B * N, W, b, projected);
-            Heads.Split(projected, B, N, width, heads, split.Data);
-            return split;
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(projected);
-        }
-    }
 
     /// <summary>The output by the same steps as Q … Concatenated, each in a rented buffer: only the result is new memory.</summary>
     private Tensor Attend()

@@ -84,4 +84,20 @@ public class HeadsTests
         Assert.Contains("[2, 3, 8]", merge.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Heads.Split(new Tensor(1, 2, 8), 0));
     }
+
+    [Fact]
+    public void ProjectIsSplitOfTheLinearMapBitForBit()
+    {
+        Gen.Select(Gen.Int[1, 3], Gen.Int[1, 9], Gen.Int[1, 7], Gen.Int[1, 4], Gen.Int[1, 5], Gen.Bool).Sample((B, N, dIn, heads, d, bias) =>
+        {
+            var X = Tensor.Random(B * 100 + N, [B, N, dIn]);
+            var W = Tensor.Random(dIn, [dIn, heads * d]);
+            var b = bias ? Tensor.Random(3, [heads * d]) : null;
+            Assert.Equal(Heads.Split(Linear.Forward(X, W, b), heads).Data, Heads.Project(X, W, b, heads).Data);
+        });
+        var ex = Assert.Throws<ArgumentException>(() => Heads.Project(new Tensor(1, 2, 4), new Tensor(4, 10), null, 4));
+        Assert.Equal("heads", ex.ParamName);
+        Assert.Contains("[4, 10]", ex.Message);
+        Assert.Equal("W", Assert.Throws<ArgumentException>(() => Heads.Project(new Tensor(1, 2, 4), new Tensor(5, 8), null, 4)).ParamName);
+    }
 }
