@@ -15,7 +15,8 @@ namespace Attention;
 /// Each intermediate is computed when first read, by the same code — so to the same bits — as the others, then kept.
 /// <see cref="Output"/> alone keeps nothing on its way: its Q, K, V and head outputs live in rented buffers and its
 /// weights one head at a time. So a trace costs the memory of what is read: MiniLM's forward at 512 tokens reads only
-/// the outputs, where keeping every layer's intermediates would take 100 MiB (72 of them the weights).
+/// the outputs, where keeping every layer's intermediates would take 100 MiB (72 of them the weights). The trace reads
+/// its inputs and the layer's weights when it computes: change neither while you still read from it.
 /// </remarks>
 public sealed class MultiHeadAttentionTrace
 {
