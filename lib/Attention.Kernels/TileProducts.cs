@@ -63,10 +63,10 @@ internal static class TileProducts
         ref float p = ref MemoryMarshal.GetReference(weights);
         ref float v = ref MemoryMarshal.GetReference(values);
         ref float o = ref MemoryMarshal.GetReference(output);
-        int step = Rows(width), columns = Columns(width), all = cols;
+        int step = Rows(width), columns = Columns(width);
         for (int r = 0; r < rows; r += step)
         {
-            cols = (int)Math.Clamp(diagonal + r + Math.Min(step, rows - r), 0, all);
+            int seen = (int)Math.Clamp(diagonal + r + Math.Min(step, rows - r), 0, cols);   // keys any row of this step sees
             for (int c = 0; c < EvPadded; c += columns)
             {
                 ref float pr = ref Unsafe.Add(ref p, r * Bc);
@@ -77,16 +77,16 @@ internal static class TileProducts
                     // The last rows one at a time (a decode step has one): the same sums, without the padded rows' work.
                     for (int i = 0; i < rows - r; i++)
                     {
-                        AccumulateRow(width, ref Unsafe.Add(ref pr, i * Bc), ref vc, ref Unsafe.Add(ref or, i * EvPadded), cols, stride);
+                        AccumulateRow(width, ref Unsafe.Add(ref pr, i * Bc), ref vc, ref Unsafe.Add(ref or, i * EvPadded), seen, stride);
                     }
                 }
                 else if (width == KernelWidth.Vector512)
                 {
-                    Accumulate6x4(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
+                    Accumulate6x4(ref pr, ref vc, ref or, seen, stride, Bc, EvPadded);
                 }
                 else
                 {
-                    Accumulate6x2(ref pr, ref vc, ref or, cols, stride, Bc, EvPadded);
+                    Accumulate6x2(ref pr, ref vc, ref or, seen, stride, Bc, EvPadded);
                 }
             }
         }
