@@ -55,12 +55,19 @@ public static class Heads
         }
 
         var split = new Tensor(B, heads, N, width / heads);
+        Project(X.Data, B, N, W, b, heads, split.Data);
+        return split;
+    }
+
+    /// <summary><see cref="Project(Tensor, Tensor, Tensor?, int)"/> of B·N rows of X into <paramref name="split"/>; arrays may be longer (checked by the caller).</summary>
+    internal static void Project(float[] X, int B, int N, Tensor W, Tensor? b, int heads, float[] split)
+    {
+        int width = W.Dim(1);
         float[] projected = System.Buffers.ArrayPool<float>.Shared.Rent(B * N * width);
         try
         {
-            Linear.Forward(X.Data, B * N, W, b, projected);
-            Split(projected, B, N, width, heads, split.Data);
-            return split;
+            Linear.Forward(X, B * N, W, b, projected);
+            Split(projected, B, N, width, heads, split);
         }
         finally
         {

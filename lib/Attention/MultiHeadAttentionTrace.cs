@@ -62,26 +62,22 @@ public sealed class MultiHeadAttentionTrace
         var shape = new AttentionShape(B, a.Heads, L, dk, a.KvHeads, S, dv);
         int causalOffset = causal is { } alignment ? Mask.CausalOffset(L, S, alignment) : ScaledDotProductAttention.NoCausalOffset;
         var pool = ArrayPool<float>.Shared;
-        float[] projected = pool.Rent(B * Math.Max(L, S) * Math.Max(a.Heads * Math.Max(dk, dv), a.KvHeads * Math.Max(dk, dv)));
         float[] Qh = pool.Rent(B * L * a.Heads * dk), Kh = pool.Rent(B * S * a.KvHeads * dk), Vh = pool.Rent(B * S * a.KvHeads * dv);
-        float[] O = pool.Rent(B * L * a.Heads * dv);
+        float[] O = pool.Rent(B * L * a.Heads * dv), concatenated = pool.Rent(B * L * a.Heads * dv);
         try
         {
-            Linear.Forward(Xq.Data, B * L, a.WQ, a.BQ, projected);
-            Heads.Split(projected, B, L, a.Heads * dk, a.Heads, Qh);
-            Linear.Forward(Xkv.Data, B * S, a.WK, a.BK, projected);
-            Heads.Split(projected, B, S, a.KvHeads * dk, a.KvHeads, Kh);
-            Linear.Forward(Xkv.Data, B * S, a.WV, a.BV, projected);
-            Heads.Split(projected, B, S, a.KvHeads * dv, a.KvHeads, Vh);
+            Heads.Project(Xq.Data, B, L, a.WQ, a.BQ, a.Heads, Qh);
+            Heads.Project(Xkv.Data, B, S, a.WK, a.BK, a.KvHeads, Kh);
+            Heads.Project(Xkv.Data, B, S, a.WV, a.BV, a.KvHeads, Vh);
             ScaledDotProductAttention.Attend(Qh, Kh, Vh, O, null, shape, mask, null, causalOffset, ScaledDotProductAttention.DefaultScale(dk));
-            Heads.Merge(O, B, a.Heads, L, dv, projected);
+            Heads.Merge(O, B, a.Heads, L, dv, concatenated);
             var Y = new Tensor(B, L, a.ModelDim);
-            Linear.Forward(projected, B * L, a.WO, a.BO, Y.Data);
+            Linear.Forward(concatenated, B * L, a.WO, a.BO, Y.Data);
             return Y;
         }
         finally
         {
-            foreach (float[] buffer in (float[][])[projected, Qh, Kh, Vh, O])
+            foreach (float[] buffer in (float[][])[Qh, Kh, Vh, O, concatenated])
             {
                 pool.Return(buffer);
             }

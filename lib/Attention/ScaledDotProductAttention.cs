@@ -73,7 +73,7 @@ public static class ScaledDotProductAttention
     private static void HeadScores(float[] Q, float[] K, AttentionShape shape, int bh, float scale, Span<float> Sh)
     {
         var (_, Hq, L, E, H, S, _) = shape;
-        int b = bh / Hq, kvh = (bh % Hq) / (Hq / H);
+        int b = bh / Hq, kvh = KvHead(bh % Hq, Hq, H);
         float[] Kt = ArrayPool<float>.Shared.Rent(E * S);   // K_hᵀ [E, S] in a reused buffer: the product reads it by rows
         try
         {
@@ -174,7 +174,7 @@ public static class ScaledDotProductAttention
 
                 if (V is not null)
                 {
-                    int kvh = h / (Hq / H);
+                    int kvh = KvHead(h, Hq, H);
                     Gemm.Multiply(P, V.AsSpan(((b * H) + kvh) * S * Ev, S * Ev), O!.AsSpan(bh * L * Ev, L * Ev), L, S, Ev);
                 }
             }
