@@ -14,7 +14,7 @@ namespace Attention.Models;
 /// Every step is a course function (<see cref="Linear"/>, <see cref="Heads"/>, <see cref="Rope"/>,
 /// <see cref="ScaledDotProductAttention"/>, <see cref="CachedAttention"/>); prefill and decode share the layer code.
 /// </summary>
-public sealed class AttentionOnlyDecoder
+public sealed partial class AttentionOnlyDecoder
 {
     /// <summary>The RoPE pairing of RoPE models.</summary>
     public const RopeLayout Layout = RopeLayout.Interleaved;
@@ -79,45 +79,6 @@ public sealed class AttentionOnlyDecoder
     /// <summary>Next-token logits [B, N, V] for a batch of equal-length sequences.</summary>
     public Tensor Logits(int[][] tokens, HeadOutputEdit? edit = null) => Trace(tokens, edit).Logits;
 
-    /// <summary>
-    /// The logits of <paramref name="trace"/>'s tokens with <paramref name="edit"/> applied, recomputed only from the
-    /// first layer the edit changes: the layers before it are the trace's, and that layer's attention too, since an edit
-    /// acts on its head outputs after attention. Equal to <c>Logits(trace.Tokens, edit)</c>; an ablation of the last
-    /// layer costs one W_O and one W_U product instead of a forward pass.
-    /// </summary>
-    /// <param name="trace">An unedited trace of this model (<see cref="Trace"/> without an edit).</param>
-    /// <param name="edit">The edit; it returns its input itself for a layer it leaves alone, and never modifies it.</param>
-    public Tensor Logits(DecoderTrace trace, HeadOutputEdit edit)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        ArgumentNullException.ThrowIfNull(edit);
-        if (trace.Layers.Count != Config.Layers)
-        {
-            throw new ArgumentException($"trace has {trace.Layers.Count} layers; this model has {Config.Layers}.", nameof(trace));
-        }
-
-        for (int l = 0; l < Config.Layers; l++)
-        {
-            DecoderLayerTrace layer = trace.Layers[l];
-            Tensor z = edit(l, layer.HeadOutputs);
-            if (ReferenceEquals(z, layer.HeadOutputs))
-            {
-                continue;
-            }
-
-            Shapes.Require(z, "edit(layer, headOutputs)", "[batch, heads, seq, headDim]", layer.HeadOutputs.Shape);
-            Tensor x = layer.Input + Linear.Forward(Heads.Merge(z), Weights.Layers[l].WO);
-            for (int next = l + 1; next < Config.Layers; next++)
-            {
-                x = x + Layer(next, x, startPosition: 0, SelfAttentionOutput, edit).Output;
-            }
-
-            return Linear.Forward(x, Weights.WU);
-        }
-
-        return trace.Logits;
-    }
-
     /// <summary>The forward pass of a batch [B][N] with every intermediate kept.</summary>
     /// <param name="tokens">B sequences of the same length N ≥ 1, ids in 0 .. V − 1.</param>
     /// <param name="edit">Optional rewrite of each layer's head outputs before W_O (ablation).</param>
@@ -137,11 +98,6 @@ public sealed class AttentionOnlyDecoder
     // Causal self-attention over the T tokens of the layer's input, with the weights kept (the reference, as taught).
     private AttentionResult SelfAttention(int layer, Tensor Q, Tensor K, Tensor V) => ScaledDotProductAttention.ForwardWithWeights(
         Q, K, V, bias: PositionBias(Q.Dim(2), K.Dim(2)), causal: CausalAlignment.TopLeft);
-
-    // The same attention when nobody reads the weights (an edited pass's later layers): the same output bits, and no
-    // [B, h, T, T] array.
-    private AttentionResult SelfAttentionOutput(int layer, Tensor Q, Tensor K, Tensor V) => new(
-        ScaledDotProductAttention.Forward(Q, K, V, bias: PositionBias(Q.Dim(2), K.Dim(2)), causal: CausalAlignment.TopLeft), null);
 
     /// <summary>
     /// x₀ = W_E[tokens] (+ W_pos[position] with learned positions), [B, N, d_model], for tokens at positions

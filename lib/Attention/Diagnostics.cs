@@ -27,7 +27,7 @@ public static class Diagnostics
     /// <param name="weights">Attention weights [..., queries, keys].</param>
     /// <returns>Entropies [..., queries].</returns>
     public static Tensor Entropy(Tensor weights) =>
-        PerRow(weights, nameof(weights), (w, _) =>
+        PerRow(weights, nameof(weights), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (w, _) =>
         {
             double h = 0;
             foreach (float x in w)
@@ -45,7 +45,7 @@ public static class Diagnostics
     /// <param name="weights">Attention weights [..., queries, keys].</param>
     /// <returns>Distances [..., queries].</returns>
     public static Tensor AttentionDistance(Tensor weights) =>
-        PerRow(weights, nameof(weights), (w, p) =>
+        PerRow(weights, nameof(weights), [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (w, p) =>
         {
             double d = 0;
             for (int j = 0; j < w.Length; j++)
@@ -115,6 +115,8 @@ public static class Diagnostics
     /// </summary>
     /// <param name="weights">Attention weights [queries, keys] or [..., queries, keys].</param>
     /// <exception cref="ArgumentException">No query row has a previous token (keys = 1), or the weights are not weights.</exception>
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double PreviousTokenScore(Tensor weights)
     {
         var (_, L, S) = RequireWeights(weights, nameof(weights));
@@ -146,6 +148,8 @@ public static class Diagnostics
     /// <param name="weights">Self-attention weights [..., N, N].</param>
     /// <param name="tokens">The N token ids of the sequence.</param>
     /// <exception cref="ArgumentException">Shapes disagree, or no token repeats.</exception>
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double InductionScore(Tensor weights, IReadOnlyList<int> tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -191,6 +195,8 @@ public static class Diagnostics
     /// (<see cref="AblationMode.Zero"/>) or to its mean over batch and positions (<see cref="AblationMode.Mean"/>).
     /// Other heads are untouched. Feed the result to the output projection and compare with <see cref="RelativeChange"/>.
     /// </summary>
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Tensor Ablate(Tensor headOutputs, int head, AblationMode mode)
     {
         Shapes.Require(headOutputs, nameof(headOutputs), "[batch, heads, seq, valueDim]", Shapes.Any, Shapes.Any, Shapes.Any, Shapes.Any);
@@ -242,6 +248,8 @@ public static class Diagnostics
 
     /// <summary>‖baseline − changed‖₂ / ‖baseline‖₂, in float64, for tensors of the same shape.</summary>
     /// <exception cref="ArgumentException">Shapes differ, or the baseline is all zeros (no relative change is defined).</exception>
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double RelativeChange(Tensor baseline, Tensor changed)
     {
         ArgumentNullException.ThrowIfNull(baseline);
@@ -264,6 +272,8 @@ public static class Diagnostics
             : Math.Sqrt(diff / norm);
     }
 
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Tensor PerRow(Tensor weights, string argument, Func<ReadOnlySpan<float>, int, double> rowStatistic)
     {
         var (rows, L, S) = RequireWeights(weights, argument);
@@ -277,6 +287,8 @@ public static class Diagnostics
         return result;
     }
 
+    // Optimised at first call: a notebook's first calls would otherwise run this loop unoptimised.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (int Rows, int L, int S) RequireWeights(Tensor weights, string argument)
     {
         ArgumentNullException.ThrowIfNull(weights, argument);

@@ -130,9 +130,18 @@ public static class Rope
 
     private static Tensor Rotate(Tensor X, int[] positions, RopeLayout layout, double[] frequencies)
     {
-        int B = X.Dim(0), H = X.Dim(1), N = X.Dim(2), d = X.Dim(3);
-        int half = d / 2;
         var rotated = X.Clone();
+        RotateInPlace(rotated.Data, X.Dim(0), X.Dim(1), X.Dim(2), X.Dim(3), positions, layout, frequencies);
+        return rotated;
+    }
+
+    /// <summary>
+    /// The rotation of <see cref="Apply(Tensor, int[], RopeLayout, double[])"/> on the first B·H·N·d floats of
+    /// <paramref name="X"/> [B, H, N, d], in place (a rented buffer nobody else reads); arguments checked by the caller.
+    /// </summary>
+    internal static void RotateInPlace(float[] X, int B, int H, int N, int d, int[] positions, RopeLayout layout, double[] frequencies)
+    {
+        int half = d / 2;
         var cos = new float[half];
         var sin = new float[half];
         for (int n = 0; n < N; n++)
@@ -148,7 +157,7 @@ public static class Rope
             {
                 for (int h = 0; h < H; h++)
                 {
-                    Span<float> x = rotated.Row(b, h, n);
+                    Span<float> x = X.AsSpan(((((b * H) + h) * N) + n) * d, d);
                     for (int i = 0; i < half; i++)
                     {
                         var (ia, ib) = Pair(i, d, layout);
@@ -159,8 +168,6 @@ public static class Rope
                 }
             }
         }
-
-        return rotated;
     }
 
     /// <summary>The two dimensions of pair <paramref name="i"/> (0 ≤ i &lt; d/2) in a layout: (2i, 2i + 1) or (i, i + d/2).</summary>

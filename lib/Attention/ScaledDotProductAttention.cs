@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Attention;
 
@@ -147,7 +148,8 @@ public static class ScaledDotProductAttention
         float[] Q, float[] K, float[]? V, float[]? O, float[]? weights, AttentionShape shape, Mask? mask, Tensor? bias, int causalOffset, float scale)
     {
         var (B, Hq, L, _, H, S, Ev) = shape;
-        Parallel.For(0, B * Hq, bh =>
+        // Optimised at first call: a notebook's first attention calls would otherwise run the row loop unoptimised.
+        Parallel.For(0, B * Hq, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (bh) =>
         {
             int b = bh / Hq, h = bh % Hq;
             float[]? rented = weights is null ? ArrayPool<float>.Shared.Rent(L * S) : null;
