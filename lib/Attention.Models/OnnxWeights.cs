@@ -47,7 +47,23 @@ public sealed class OnnxWeights
     /// <summary>Reads an ONNX model from a stream, without a copy of the whole file first.</summary>
     /// <param name="model">The .onnx file's content (read to its end, not disposed).</param>
     /// <exception cref="InvalidDataException">The content is not an ONNX model of the expected form.</exception>
-    public static OnnxWeights Read(Stream model) => Read(() => ModelProto.Parser.ParseFrom(model));
+    public static OnnxWeights Read(Stream model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model is UnmanagedMemoryStream mapped && mapped.Length - mapped.Position <= int.MaxValue
+            ? Read(() => ParseInPlace(mapped))
+            : Read(() => ModelProto.Parser.ParseFrom(model));
+    }
+
+    // A manifest resource is memory the runtime has mapped already: parse it where it lies. Read as a stream, each large
+    // bytes field was gathered in chunks and then joined, twice the model's 87 MiB in fresh memory (~0.2 s in a notebook).
+    private static unsafe ModelProto ParseInPlace(UnmanagedMemoryStream mapped)
+    {
+        var content = new ReadOnlySpan<byte>(mapped.PositionPointer, (int)(mapped.Length - mapped.Position));
+        ModelProto proto = ModelProto.Parser.ParseFrom(content);
+        mapped.Seek(0, SeekOrigin.End);
+        return proto;
+    }
 
     private static OnnxWeights Read(Func<ModelProto> parse)
     {

@@ -97,6 +97,29 @@ public class MiniLmTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public void The_resource_parsed_in_place_gives_the_weights_of_the_files_bytes()
+    {
+        OnnxWeights fromBytes = OnnxWeights.Read(MiniLmFiles.ModelBytes());
+        using Stream resource = MiniLmFiles.ModelStream();
+        Assert.IsAssignableFrom<UnmanagedMemoryStream>(resource);
+        OnnxWeights inPlace = OnnxWeights.Read(resource);
+        Assert.Equal(resource.Length, resource.Position);
+        Assert.Equal(fromBytes.LayerNormEpsilon, inPlace.LayerNormEpsilon);
+        Assert.Equal(fromBytes.Tensors.Keys.Order(), inPlace.Tensors.Keys.Order());
+        Assert.All(fromBytes.Tensors, kv => Assert.True(
+            kv.Value.Shape.SequenceEqual(inPlace[kv.Key].Shape) && kv.Value.Data.AsSpan().SequenceEqual(inPlace[kv.Key].Data), kv.Key));
+        unsafe
+        {
+            byte[] corrupt = [0x08, 0xFF, 0xFF];
+            fixed (byte* start = corrupt)
+            {
+                using var mapped = new UnmanagedMemoryStream(start, corrupt.Length);
+                Assert.Throws<InvalidDataException>(() => OnnxWeights.Read(mapped));
+            }
+        }
+    }
+
+    [Fact]
     public void The_query_weight_is_the_one_whose_product_gets_the_query_bias()
     {
         // Swapping W_Q and W_K of layer 0 (a plausible mapping mistake) must change the output: the mapping is tested, not assumed.
