@@ -6,17 +6,12 @@ namespace Attention.Kernels;
 
 /// <summary>
 /// The online-softmax step of one score row in one pass: p = exp(s − m) written over s and Σ p returned, with exp
-/// evaluated in registers (Cephes' single-precision polynomial, within 2 ulp). Separate max, subtract, exp and sum calls
+/// evaluated in registers (<see cref="VectorExp"/>, within 2 ulp). Separate max, subtract, exp and sum calls
 /// would read the row four times and pay four calls per row per tile. Both widths compute every lane with the same
 /// operations and sum 16 lanes in the same order, so the kernel stays bit-for-bit the same at either width.
 /// </summary>
 internal static class TileSoftmax
 {
-    private const float Log2E = 1.44269504088896341f, Ln2Hi = 0.693359375f, Ln2Lo = -2.12194440e-4f;
-    private const float Shifter = 12582912f;     // 1.5 · 2²³
-    private const int ShifterBits = 0x4B400000;   // its bits: t's bits minus these are n
-    private const float Lowest = -100f;          // x is clamped here (−∞ masks too) so r stays finite; 2ⁿ with n ≤ −127 is 0
-
     /// <summary>
     /// One row's online-softmax step over one tile: m ← max(m, max_j s[j]); s[j] ← exp(s[j] − m); l ← α l + Σ_j s[j]; the
     /// row's unnormalised output scaled by α = exp(m_old − m). Masked scores are −∞ (p = 0); at least one is finite.
@@ -103,10 +98,10 @@ internal static class TileSoftmax
             // dependent operations, and the scheduler overlaps chains it sees close together. The sum keeps its order.
             for (int j = 0; j < s.Length; j += 64)
             {
-                Vector512<float> p0 = Exp(Vector512.LoadUnsafe(ref x, (nuint)j) - mv);
-                Vector512<float> p1 = Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 16) - mv);
-                Vector512<float> p2 = Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 32) - mv);
-                Vector512<float> p3 = Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 48) - mv);
+                Vector512<float> p0 = VectorExp.Exp(Vector512.LoadUnsafe(ref x, (nuint)j) - mv);
+                Vector512<float> p1 = VectorExp.Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 16) - mv);
+                Vector512<float> p2 = VectorExp.Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 32) - mv);
+                Vector512<float> p3 = VectorExp.Exp(Vector512.LoadUnsafe(ref x, (nuint)j + 48) - mv);
                 p0.StoreUnsafe(ref x, (nuint)j);
                 p1.StoreUnsafe(ref x, (nuint)j + 16);
                 p2.StoreUnsafe(ref x, (nuint)j + 32);
@@ -124,8 +119,8 @@ internal static class TileSoftmax
             Vector256<float> lo = Vector256<float>.Zero, hi = Vector256<float>.Zero, mv = Vector256.Create(m);
             for (int j = 0; j < s.Length; j += 16)
             {
-                Vector256<float> p0 = Exp(Vector256.LoadUnsafe(ref x, (nuint)j) - mv);
-                Vector256<float> p1 = Exp(Vector256.LoadUnsafe(ref x, (nuint)(j + 8)) - mv);
+                Vector256<float> p0 = VectorExp.Exp(Vector256.LoadUnsafe(ref x, (nuint)j) - mv);
+                Vector256<float> p1 = VectorExp.Exp(Vector256.LoadUnsafe(ref x, (nuint)(j + 8)) - mv);
                 p0.StoreUnsafe(ref x, (nuint)j);
                 p1.StoreUnsafe(ref x, (nuint)(j + 8));
                 lo += p0;
@@ -136,48 +131,5 @@ internal static class TileSoftmax
         }
 
         return ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
-    }
-
-    /// <summary>e^x lane by lane: x = n ln 2 + r, e^r by a degree-7 polynomial in |r| ≤ ln 2 / 2, 2ⁿ put in the exponent
-    /// bits; 0 where n ≤ −127 (x ≤ −87.7, below the normal floats), so masked scores (−∞) give exactly 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x)
-    {
-        x = Vector512.Max(x, Vector512.Create(Lowest));
-        // Rounding by adding 1.5·2²³: the sum's bits minus the shifter's are n = round(x log₂e), and 2ⁿ is (n + 127) << 23.
-        Vector512<float> t = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(Shifter));
-        Vector512<float> n = t - Vector512.Create(Shifter);
-        Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
-        Vector512<float> p = Vector512.Create(1.9875691500e-4f);
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r * r, r) + Vector512<float>.One;
-        Vector512<int> scale = Vector512.Max(t.AsInt32() - Vector512.Create(ShifterBits - 127), Vector512<int>.Zero) << 23;
-        return p * scale.AsSingle();
-    }
-
-    /// <summary>The same function at Vector256: the same operations lane by lane, so the same bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
-    {
-        x = Vector256.Max(x, Vector256.Create(Lowest));
-        // Rounding by adding 1.5·2²³: the sum's bits minus the shifter's are n = round(x log₂e), and 2ⁿ is (n + 127) << 23.
-        Vector256<float> t = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(Shifter));
-        Vector256<float> n = t - Vector256.Create(Shifter);
-        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
-        Vector256<float> p = Vector256.Create(1.9875691500e-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
-        p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256<float>.One;
-        Vector256<int> scale = Vector256.Max(t.AsInt32() - Vector256.Create(ShifterBits - 127), Vector256<int>.Zero) << 23;
-        return p * scale.AsSingle();
     }
 }

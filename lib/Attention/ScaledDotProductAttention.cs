@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Attention;
@@ -80,7 +79,7 @@ public static class ScaledDotProductAttention
         {
             Tensor.Transpose(K.AsSpan(((b * H) + kvh) * S * E, S * E), Kt, S, E);
             Gemm.Multiply(Q.AsSpan(bh * L * E, L * E), Kt.AsSpan(0, E * S), Sh, L, E, S);
-            TensorPrimitives.Multiply(Sh, scale, Sh);
+            RowMath.Multiply(Sh, scale);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention;
 
@@ -30,17 +29,15 @@ public static class Softmax
             return float.NegativeInfinity;
         }
 
-        float max = TensorPrimitives.Max(logits);
+        float max = RowMath.Max(logits);
         if (float.IsNegativeInfinity(max))
         {
             weights.Clear();
             return float.NegativeInfinity;
         }
 
-        TensorPrimitives.Subtract(logits, max, weights);
-        TensorPrimitives.Exp(weights, weights);
-        float sum = TensorPrimitives.Sum(weights);
-        TensorPrimitives.Divide(weights, sum, weights);
+        float sum = RowMath.ExpShifted(logits, max, weights);   // weights_j = exp(s_j − m), sum = Σ_j
+        RowMath.Divide(weights, sum);
         return max + MathF.Log(sum);
     }
 

@@ -3,31 +3,9 @@ using CsCheck;
 
 namespace Attention.Kernels.Tests;
 
-/// <summary>The in-register exp and the fused online-softmax row step, against float64 definitions.</summary>
+/// <summary>The fused online-softmax row step, against float64 definitions.</summary>
 public class TileSoftmaxTests
 {
-    [Fact]
-    public void Exp_is_within_two_ulp_of_the_float64_exp_and_zero_below_the_normal_floats()
-    {
-        Gen.Float[-87.3f, 0f].Array[16].Sample(x =>
-        {
-            var wide = TileSoftmax.Exp(Vector512.Create(x));
-            var narrow = TileSoftmax.Exp(Vector256.Create(x.AsSpan(0, 8)));
-            for (int k = 0; k < 16; k++)
-            {
-                float expected = (float)Math.Exp(x[k]);
-                if (Math.Abs(wide[k] - expected) > 2 * MathF.BitIncrement(expected) - (2 * expected) || (k < 8 && narrow[k] != wide[k]))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }, iter: 2000);
-        var masked = TileSoftmax.Exp(Vector512.Create(float.NegativeInfinity, -1e30f, -87.7f, -200f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-        Assert.Equal([0f, 0f, 0f, 0f, 1f], [masked[0], masked[1], masked[2], masked[3], masked[4]]);
-    }
-
     [Theory]
     [InlineData(KernelWidth.Vector256)]
     [InlineData(KernelWidth.Vector512)]
