@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention.Training;
 
@@ -56,8 +55,8 @@ public static class AttentionBackward
                     for (int j = 0; j < S; j++)
                     {
                         // dV_j += P_ij dO_i  and  dP_ij = dO_i · V_j
-                        TensorPrimitives.MultiplyAdd(dOi, p[j], dVh.Slice(j * dv, dv), dVh.Slice(j * dv, dv));
-                        dP[j] = TensorPrimitives.Dot(dOi, Vh.Slice(j * dv, dv));
+                        RowMath.MultiplyAdd(dOi, p[j], dVh.Slice(j * dv, dv), dVh.Slice(j * dv, dv));
+                        dP[j] = RowMath.Dot(dOi, Vh.Slice(j * dv, dv));
                     }
 
                     SoftmaxBackward.Row(p, dP, dS);
@@ -66,8 +65,8 @@ public static class AttentionBackward
                         if (dS[j] != 0)
                         {
                             // dQ_i += scale dS_ij K_j  and  dK_j += scale dS_ij Q_i
-                            TensorPrimitives.MultiplyAdd(Kh.Slice(j * d, d), s * dS[j], dQi, dQi);
-                            TensorPrimitives.MultiplyAdd(qi, s * dS[j], dKh.Slice(j * d, d), dKh.Slice(j * d, d));
+                            RowMath.MultiplyAdd(Kh.Slice(j * d, d), s * dS[j], dQi, dQi);
+                            RowMath.MultiplyAdd(qi, s * dS[j], dKh.Slice(j * d, d), dKh.Slice(j * d, d));
                         }
                     }
                 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Attention;
 
 namespace Attention.Training;
@@ -74,7 +73,7 @@ public static class FlashAttentionBackward
                 Span<float> dQh = dQ.Data.AsSpan(bh * L * d, L * d), dKh = dK.Data.AsSpan(bh * S * d, S * d), dVh = dV.Data.AsSpan(bh * S * dv, S * dv);
                 for (int i = 0; i < L; i++)
                 {
-                    D[i] = TensorPrimitives.Dot(dOh.Slice(i * dv, dv), Oh.Slice(i * dv, dv));
+                    D[i] = RowMath.Dot(dOh.Slice(i * dv, dv), Oh.Slice(i * dv, dv));
                 }
 
                 for (int j0 = 0; j0 < S; j0 += blockK)
@@ -100,9 +99,9 @@ public static class FlashAttentionBackward
                             {
                                 int j = j0 + c;
                                 bool visible = j <= i + offset && !float.IsNegativeInfinity(lse[i]);
-                                float p = visible ? MathF.Exp((s * TensorPrimitives.Dot(qi, Kh.Slice(j * d, d))) - lse[i]) : 0f;
+                                float p = visible ? MathF.Exp((s * RowMath.Dot(qi, Kh.Slice(j * d, d))) - lse[i]) : 0f;
                                 P[(r * cols) + c] = p;
-                                dS[(r * cols) + c] = p * (TensorPrimitives.Dot(dOi, Vh.Slice(j * dv, dv)) - D[i]);
+                                dS[(r * cols) + c] = p * (RowMath.Dot(dOi, Vh.Slice(j * dv, dv)) - D[i]);
                             }
                         }
 
@@ -117,13 +116,13 @@ public static class FlashAttentionBackward
                                 float p = P[(r * cols) + c], g = s * dS[(r * cols) + c];
                                 if (p != 0)
                                 {
-                                    TensorPrimitives.MultiplyAdd(dOi, p, dVh.Slice(j * dv, dv), dVh.Slice(j * dv, dv));
+                                    RowMath.MultiplyAdd(dOi, p, dVh.Slice(j * dv, dv), dVh.Slice(j * dv, dv));
                                 }
 
                                 if (g != 0)
                                 {
-                                    TensorPrimitives.MultiplyAdd(Kh.Slice(j * d, d), g, dQi, dQi);
-                                    TensorPrimitives.MultiplyAdd(qi, g, dKh.Slice(j * d, d), dKh.Slice(j * d, d));
+                                    RowMath.MultiplyAdd(Kh.Slice(j * d, d), g, dQi, dQi);
+                                    RowMath.MultiplyAdd(qi, g, dKh.Slice(j * d, d), dKh.Slice(j * d, d));
                                 }
                             }
                         }

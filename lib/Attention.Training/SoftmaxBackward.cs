@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention.Training;
 
@@ -19,7 +18,7 @@ public static class SoftmaxBackward
             throw new ArgumentException($"p, dp and ds must have one length; got {p.Length}, {dp.Length}, {ds.Length}.", nameof(dp));
         }
 
-        float expected = TensorPrimitives.Dot(p, dp);
+        float expected = RowMath.Dot(p, dp);
         for (int k = 0; k < p.Length; k++)
         {
             ds[k] = p[k] * (dp[k] - expected);

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention;
 
@@ -130,18 +129,18 @@ public static class FlashAttention
                                 {
                                     int j = j0 + c;
                                     bool visible = j <= i + causalOffset && (mask?.IsVisible(b, h, i, j) ?? true);
-                                    s[c] = visible ? scale * TensorPrimitives.Dot(q, Kh.Slice(j * E, E)) : float.NegativeInfinity;
+                                    s[c] = visible ? scale * RowMath.Dot(q, Kh.Slice(j * E, E)) : float.NegativeInfinity;
                                 }
 
                                 // s becomes P = exp(S − m_new); O is rescaled to the new maximum before P V is added.
                                 float rescale = (float)state[r].Update(s, s);
                                 Span<float> o = Oh.Slice(i * Ev, Ev);
-                                TensorPrimitives.Multiply(o, rescale, o);
+                                RowMath.Multiply(o, rescale);
                                 for (int c = 0; c < cols; c++)
                                 {
                                     if (s[c] != 0f)
                                     {
-                                        TensorPrimitives.MultiplyAdd(Vh.Slice((j0 + c) * Ev, Ev), s[c], o, o);
+                                        RowMath.MultiplyAdd(Vh.Slice((j0 + c) * Ev, Ev), s[c], o, o);
                                     }
                                 }
                             }
@@ -157,7 +156,7 @@ public static class FlashAttention
                         Span<float> o = O.Row(b, h, i0 + r);
                         if (state[r].Sum > 0)
                         {
-                            TensorPrimitives.Divide(o, (float)state[r].Sum, o);
+                            RowMath.Divide(o, (float)state[r].Sum);
                         }
 
                         lse[b, h, i0 + r] = (float)state[r].LogSumExp;

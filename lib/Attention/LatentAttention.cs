@@ -107,7 +107,7 @@ public static class LatentAttention
                     Span<float> target = Qabsorbed.Row(b, h, i);
                     for (int j = 0; j < dc; j++)
                     {
-                        target[j] = System.Numerics.Tensors.TensorPrimitives.Dot(q[..headDim], w.WUk.Data.AsSpan((j * heads * headDim) + (h * headDim), headDim));
+                        target[j] = RowMath.Dot(q[..headDim], w.WUk.Data.AsSpan((j * heads * headDim) + (h * headDim), headDim));
                     }
 
                     q[headDim..].CopyTo(target[dc..]);

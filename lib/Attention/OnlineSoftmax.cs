@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention;
 
@@ -73,7 +72,7 @@ public sealed class OnlineSoftmax
             return 1.0;
         }
 
-        float blockMax = TensorPrimitives.Max(blockLogits);
+        float blockMax = RowMath.Max(blockLogits);
         RequireUsable(blockMax, nameof(blockLogits));
         double mOld = Max, mNew = Math.Max(mOld, blockMax);
         if (double.IsNegativeInfinity(mNew))
@@ -84,10 +83,9 @@ public sealed class OnlineSoftmax
 
         // Exponentials in float32 like the kernel; the running sum stays in float64 so long rows do not drift.
         Span<float> p = probabilities.IsEmpty ? new float[blockLogits.Length] : probabilities;
-        TensorPrimitives.Subtract(blockLogits, (float)mNew, p);
-        TensorPrimitives.Exp(p, p);
+        float blockSum = RowMath.ExpShifted(blockLogits, (float)mNew, p);
         double rescale = Math.Exp(mOld - mNew);
-        Sum = (Sum * rescale) + TensorPrimitives.Sum<float>(p);
+        Sum = (Sum * rescale) + blockSum;
         Max = mNew;
         return rescale;
     }

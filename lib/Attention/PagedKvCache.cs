@@ -143,22 +143,22 @@ public sealed class PagedKvCache(KvBlockPool pool)
                 Span<float> p = scores.AsSpan(0, used);
                 for (int s = 0; s < used; s++)
                 {
-                    p[s] = c * System.Numerics.Tensors.TensorPrimitives.Dot(qh, Pool.Keys.AsSpan(Pool.Offset(table[k], kvh, s), d));
+                    p[s] = c * RowMath.Dot(qh, Pool.Keys.AsSpan(Pool.Offset(table[k], kvh, s), d));
                 }
 
                 // The online softmax (6.3) rescales what came before to the new maximum and gives this block's weights.
                 float rescale = (float)softmax.Update(p, p);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(o, rescale, o);
+                RowMath.Multiply(o, rescale);
                 for (int s = 0; s < used; s++)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Pool.Values.AsSpan(Pool.Offset(table[k], kvh, s), d), p[s], o, o);
+                    RowMath.MultiplyAdd(Pool.Values.AsSpan(Pool.Offset(table[k], kvh, s), d), p[s], o, o);
                 }
             }
 
             double l = softmax.Sum;
             if (l > 0)
             {
-                System.Numerics.Tensors.TensorPrimitives.Divide(o, (float)l, o);
+                RowMath.Divide(o, (float)l);
             }
         }
 

@@ -5,12 +5,13 @@ using System.Runtime.InteropServices;
 namespace Attention;
 
 /// <summary>
-/// The per-row steps of softmax and score scaling, at the width of <see cref="Vector{T}"/>, in methods compiled optimised
-/// at their first call. They are what TensorPrimitives' Max, Exp, Sum, Multiply and Divide do, hand-written for one reason:
-/// in the notebooks' kernel, TensorPrimitives' generic code stayed unoptimised for the whole notebook while the kernel's
-/// own methods queued for recompilation ahead of it (a softmax row of 64 cost 5.5 µs there, 73 ns in a console process),
-/// and attention calls these once per row. Each element goes through the same operations whatever the row's length: a
-/// row's tail is computed in a padded vector.
+/// The per-row and per-key steps of the reference attention (softmax, scaling, dot products, weighted sums), at the width
+/// of <see cref="Vector{T}"/>, in methods compiled optimised at their first call. They are what TensorPrimitives' Max,
+/// Exp, Sum, Dot, Multiply, MultiplyAdd and Divide do, hand-written for one reason: in the notebooks' kernel,
+/// TensorPrimitives' generic code stayed unoptimised for the whole notebook while the kernel's own methods queued for
+/// recompilation ahead of it (a softmax row of 64 cost 5.5 µs there, 73 ns in a console process), and attention calls
+/// these once per row or per key, so the notebooks timed unoptimised code. In the softmax, each element goes through the
+/// same operations whatever the row's length: a row's tail is computed in a padded vector.
 /// </summary>
 internal static class RowMath
 {
@@ -102,6 +103,43 @@ internal static class RowMath
         for (; j < y.Length; j++)
         {
             y[j] *= a;
+        }
+    }
+
+    /// <summary>Σ_j x_j y_j over spans of one length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int width = Vector<float>.Count, j = 0;
+        Vector<float> lanes = Vector<float>.Zero;
+        for (; j <= x.Length - width; j += width)
+        {
+            lanes += new Vector<float>(x[j..]) * new Vector<float>(y[j..]);
+        }
+
+        float sum = Vector.Sum(lanes);
+        for (; j < x.Length; j++)
+        {
+            sum += x[j] * y[j];
+        }
+
+        return sum;
+    }
+
+    /// <summary>z_j = x_j · a + y_j (z may be y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyAdd(ReadOnlySpan<float> x, float a, ReadOnlySpan<float> y, Span<float> z)
+    {
+        int width = Vector<float>.Count, j = 0;
+        var factor = new Vector<float>(a);
+        for (; j <= x.Length - width; j += width)
+        {
+            ((new Vector<float>(x[j..]) * factor) + new Vector<float>(y[j..])).CopyTo(z[j..]);
+        }
+
+        for (; j < x.Length; j++)
+        {
+            z[j] = (x[j] * a) + y[j];
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention;
 
@@ -74,7 +73,7 @@ public static class SplitKvDecoding
         var scores = new float[n];
         for (int j = 0; j < n; j++)
         {
-            scores[j] = scale * TensorPrimitives.Dot(q, K.Slice(j * E, E));
+            scores[j] = scale * RowMath.Dot(q, K.Slice(j * E, E));
         }
 
         var softmax = new OnlineSoftmax();
@@ -82,7 +81,7 @@ public static class SplitKvDecoding
         float l = (float)softmax.Sum;
         for (int j = 0; j < n; j++)
         {
-            TensorPrimitives.MultiplyAdd(V.Slice(j * Ev, Ev), scores[j] / l, o, o);
+            RowMath.MultiplyAdd(V.Slice(j * Ev, Ev), scores[j] / l, o, o);
         }
 
         return softmax.LogSumExp;
@@ -115,7 +114,7 @@ public static class SplitKvDecoding
             float share = (float)(Math.Exp(lse[k] - total) / sum);
             if (share > 0)
             {
-                TensorPrimitives.MultiplyAdd(partials.Slice(k * Ev, Ev), share, O, O);
+                RowMath.MultiplyAdd(partials.Slice(k * Ev, Ev), share, O, O);
             }
         }
     }

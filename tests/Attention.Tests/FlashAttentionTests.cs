@@ -27,7 +27,7 @@ public class FlashAttentionTests
     }
 
     private static readonly Gen<Case> Cases =
-        Gen.Select(Gen.Int[1, 2], Gen.Int[1, 2], Gen.Int[1, 3], Gen.Int[1, 11], Gen.Int[1, 11], Gen.Int[1, 6], Gen.Int[1, 5])
+        Gen.Select(Gen.Int[1, 2], Gen.Int[1, 2], Gen.Int[1, 3], Gen.Int[1, 11], Gen.Int[1, 11], Gen.Int[1, 19], Gen.Int[1, 18])
             .SelectMany(t => Gen.Select(Gen.Int[1, 13], Gen.Int[1, 13], Gen.Int[0, 2], Gen.Int[0, 100_000])
                 .Select((bq, bk, c, seed) => new Case(
                     t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7, bq, bk,

@@ -16,7 +16,7 @@ public class LatentAttentionTests
         from B in Gen.Int[1, 2]
         from N in Gen.Int[1, 7]
         from heads in Gen.Int[1, 4]
-        from headDim in Gen.Int[1, 5]
+        from headDim in Gen.Int[1, 19]
         from latent in Gen.Int[1, 6]
         from ropeHalf in Gen.Int[1, 3]
         from dModel in Gen.Int[1, 9]

@@ -8,7 +8,7 @@ public class PagedKvCacheTests
     [Fact]
     public void Interleaved_sequences_read_back_what_they_wrote_and_attend_like_contiguous_caches()
     {
-        Gen.Select(Gen.Int[1, 5], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 4], Gen.Int[0, 100_000]).Sample((blockSize, kvHeads, group, d, seed) =>
+        Gen.Select(Gen.Int[1, 5], Gen.Int[1, 3], Gen.Int[1, 3], Gen.Int[1, 19], Gen.Int[0, 100_000]).Sample((blockSize, kvHeads, group, d, seed) =>
         {
             var random = new Random(seed);
             var pool = new KvBlockPool(64, blockSize, kvHeads, d);
