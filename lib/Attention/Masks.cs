@@ -54,9 +54,12 @@ public sealed class Mask
     public int Keys => shape[^1];
 
     /// <summary>Whether query <paramref name="i"/> of batch <paramref name="b"/>, head <paramref name="h"/> may see key <paramref name="j"/>.</summary>
+    // Inlined into the tiled kernels' pair loops (compiled optimised at first call): a call per pair ran unoptimised there.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool IsVisible(int b, int h, int i, int j) => allowed[Offset(b, h, i, j)];
 
     // Where (b, h, i, j) lives in `allowed`: the trailing axes of the index, size-1 axes broadcast.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int Offset(int b, int h, int i, int j)
     {
         int rank = shape.Length, offset = 0;
