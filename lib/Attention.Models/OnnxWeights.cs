@@ -50,17 +50,31 @@ public sealed class OnnxWeights
     public static OnnxWeights Read(Stream model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model is UnmanagedMemoryStream mapped && mapped.Length - mapped.Position <= int.MaxValue
-            ? Read(() => ParseInPlace(mapped))
-            : Read(() => ModelProto.Parser.ParseFrom(model));
+        return Read(() => (model is UnmanagedMemoryStream mapped ? ParseInPlace(mapped) : null) ?? ModelProto.Parser.ParseFrom(model));
     }
 
     // A manifest resource is memory the runtime has mapped already: parse it where it lies. Read as a stream, each large
     // bytes field was gathered in chunks and then joined, twice the model's 87 MiB in fresh memory (~0.2 s in a notebook).
-    private static unsafe ModelProto ParseInPlace(UnmanagedMemoryStream mapped)
+    // Null when the stream has no pointer to parse at (one over a SafeBuffer) or is too long for a span.
+    private static unsafe ModelProto? ParseInPlace(UnmanagedMemoryStream mapped)
     {
-        var content = new ReadOnlySpan<byte>(mapped.PositionPointer, (int)(mapped.Length - mapped.Position));
-        ModelProto proto = ModelProto.Parser.ParseFrom(content);
+        byte* start;
+        try
+        {
+            start = mapped.PositionPointer;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+
+        long length = mapped.Length - mapped.Position;
+        if (length > int.MaxValue)
+        {
+            return null;
+        }
+
+        ModelProto proto = ModelProto.Parser.ParseFrom(new ReadOnlySpan<byte>(start, (int)length));
         mapped.Seek(0, SeekOrigin.End);
         return proto;
     }

@@ -108,6 +108,18 @@ public class MiniLmTests(MiniLmFixture fixture)
         Assert.Equal(fromBytes.Tensors.Keys.Order(), inPlace.Tensors.Keys.Order());
         Assert.All(fromBytes.Tensors, kv => Assert.True(
             kv.Value.Shape.SequenceEqual(inPlace[kv.Key].Shape) && kv.Value.Data.AsSpan().SequenceEqual(inPlace[kv.Key].Data), kv.Key));
+        // A stream over a SafeBuffer (a memory-mapped view) has no pointer to parse at: it is read as a stream.
+        byte[] bytes = MiniLmFiles.ModelBytes();
+        using var mapping = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateNew(null, bytes.Length);
+        using (var writer = mapping.CreateViewStream(0, bytes.Length))
+        {
+            writer.Write(bytes);
+        }
+
+        using var view = mapping.CreateViewStream(0, bytes.Length);
+        OnnxWeights overSafeBuffer = OnnxWeights.Read(view);
+        Assert.Equal(fromBytes.Tensors.Keys.Order(), overSafeBuffer.Tensors.Keys.Order());
+        Assert.Equal(fromBytes["encoder.layer.5.output.dense.weight"].Data, overSafeBuffer["encoder.layer.5.output.dense.weight"].Data);
         unsafe
         {
             byte[] corrupt = [0x08, 0xFF, 0xFF];
