@@ -134,7 +134,7 @@ public sealed partial class AttentionOnlyDecoder
                 Weights.WE.Data.AsSpan(tokens[b][n] * d, d).CopyTo(row);
                 if (Weights.WP is { } WP)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, WP.Data.AsSpan(positions[b][n] * d, d), row);
+                    RowMath.Add(row, WP.Data.AsSpan(positions[b][n] * d, d), row);
                 }
             }
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace Attention.Models;
 
@@ -135,8 +134,8 @@ public sealed class BertEncoder
             for (int i = 0; i < n; i++)
             {
                 Span<float> x = X.Row(b, i);
-                TensorPrimitives.Add(WordEmbeddings.Row(ids[b, i]), PositionEmbeddings.Row(i), x);
-                TensorPrimitives.Add(x, TokenTypeEmbeddings.Row(0), x);
+                RowMath.Add(WordEmbeddings.Row(ids[b, i]), PositionEmbeddings.Row(i), x);
+                RowMath.Add(x, TokenTypeEmbeddings.Row(0), x);
             }
         }
 

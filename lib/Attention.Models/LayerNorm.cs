@@ -63,7 +63,7 @@ public static class LayerNorm
                 X.AsSpan(r * d, d).CopyTo(x);
                 if (residual is not null)
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Add(x, residual.AsSpan(r * d, d), x);
+                    RowMath.Add(x, residual.AsSpan(r * d, d), x);
                 }
 
                 Normalise(x, gamma.Data, beta.Data, epsilon, Y.AsSpan(r * d, d));

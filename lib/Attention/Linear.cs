@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 
 namespace Attention;
 
@@ -60,7 +59,7 @@ public static class Linear
         {
             for (int r = 0; r < rows; r++)
             {
-                TensorPrimitives.Add(Y.AsSpan(r * dOut, dOut), b.Data, Y.AsSpan(r * dOut, dOut));
+                RowMath.Add(Y.AsSpan(r * dOut, dOut), b.Data, Y.AsSpan(r * dOut, dOut));
             }
         }
     }

@@ -6,7 +6,7 @@ namespace Attention;
 /// <summary>
 /// The per-row and per-key steps of the reference attention (softmax, scaling, dot products, weighted sums), at the width
 /// of <see cref="Vector{T}"/>, in methods compiled optimised at their first call. They are what TensorPrimitives' Max,
-/// Exp, Sum, Dot, Multiply, MultiplyAdd and Divide do, hand-written for one reason: in the notebooks' kernel,
+/// Exp, Sum, Dot, Add, Multiply, MultiplyAdd and Divide do, hand-written for one reason: in the notebooks' kernel,
 /// TensorPrimitives' generic code stayed unoptimised for the whole notebook while the kernel's own methods queued for
 /// recompilation ahead of it (a softmax row of 64 cost 5.5 µs there, 73 ns in a console process), and attention calls
 /// these once per row or per key, so the notebooks timed unoptimised code. In the softmax, each element goes through the
@@ -139,6 +139,22 @@ internal static class RowMath
         for (; j < x.Length; j++)
         {
             z[j] = (x[j] * a) + y[j];
+        }
+    }
+
+    /// <summary>z_j = x_j + y_j (z may be x or y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> z)
+    {
+        int width = Vector<float>.Count, j = 0;
+        for (; j <= x.Length - width; j += width)
+        {
+            (new Vector<float>(x[j..]) + new Vector<float>(y[j..])).CopyTo(z[j..]);
+        }
+
+        for (; j < x.Length; j++)
+        {
+            z[j] = x[j] + y[j];
         }
     }
 }
