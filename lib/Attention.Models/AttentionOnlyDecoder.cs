@@ -158,27 +158,14 @@ public sealed partial class AttentionOnlyDecoder
     internal DecoderLayerTrace Layer(
         int l, Tensor x, int[][]? positions, Func<int, Tensor, Tensor, Tensor, AttentionResult> attend, HeadOutputEdit? edit)
     {
-        var W = Weights.Layers[l];
-        int h = Config.Heads;
-        Tensor Q = Heads.Project(x, W.WQ, null, h);
-        Tensor K = Heads.Project(x, W.WK, null, h);
-        if (Config.Positions == PositionEncoding.Rope && positions is not null)
-        {
-            (Q, K) = (RotateRows(Q, positions), RotateRows(K, positions));
-        }
-
-        if (LogitScale != 1)
-        {
-            // Scaling Q scales every logit Q Kᵀ: the same as a softmax temperature 1 / LogitScale. Q is this call's own.
-            System.Numerics.Tensors.TensorPrimitives.Multiply(Q.Data, (float)LogitScale, Q.Data);
-        }
-
-        Tensor V = Heads.Project(x, W.WV, null, h);
+        int B = x.Dim(0), N = x.Dim(1), h = Config.Heads, dHead = Config.HeadDim;
+        Tensor Q = new(B, h, N, dHead), K = new(B, h, N, dHead), V = new(B, h, N, dHead);
+        ProjectQkv(l, x.Data, B, N, positions, Q.Data, K.Data, V.Data);
         AttentionResult attended = attend(l, Q, K, V);
         Tensor z = edit is null ? attended.Output : edit(l, attended.Output);
         Shapes.Require(z, "edit(layer, headOutputs)", "[batch, heads, seq, headDim]", x.Dim(0), h, x.Dim(1), Config.HeadDim);
         Tensor concatenated = Heads.Merge(z);
-        return new DecoderLayerTrace(x, Q, K, V, attended.Weights ?? new Tensor(0), z, concatenated, Linear.Forward(concatenated, W.WO));
+        return new DecoderLayerTrace(x, Q, K, V, attended.Weights ?? new Tensor(0), z, concatenated, Linear.Forward(concatenated, Weights.Layers[l].WO));
     }
 
     internal (int B, int N) RequireTokens(int[][] tokens, string argument)
@@ -236,23 +223,37 @@ public sealed partial class AttentionOnlyDecoder
         ? Rope.Apply(X, positions, Layout, Config.RopeTheta)
         : Rope.Apply(X, positions, Layout, ropeFrequencies);
 
-    // RoPE with each batch row's own positions: one call when the rows agree, else row by row.
-    private Tensor RotateRows(Tensor X, int[][] positions)
+    /// <summary>
+    /// Q, K, V of layer <paramref name="l"/> [B, h, N, d_head] for the first B·N rows of <paramref name="x"/>, into the
+    /// given arrays (a trace's tensors, or rented buffers): x W_Q and x W_K rotated by RoPE at each row's own positions
+    /// (RoPE models; null positions leave them unrotated), Q scaled by <see cref="LogitScale"/>, and x W_V.
+    /// </summary>
+    internal void ProjectQkv(int l, float[] x, int B, int N, int[][]? positions, float[] Q, float[] K, float[] V)
     {
-        if (positions.All(p => p.AsSpan().SequenceEqual(positions[0])))
+        var W = Weights.Layers[l];
+        int h = Config.Heads, dHead = Config.HeadDim, size = B * N * Config.DModel;
+        Heads.Project(x, B, N, W.WQ, null, h, Q);
+        Heads.Project(x, B, N, W.WK, null, h, K);
+        if (Config.Positions == PositionEncoding.Rope && positions is not null)
         {
-            return Rotate(X, positions[0]);
+            double[] frequencies = ropeFrequencies ?? Rope.FrequenciesExact(dHead, Config.RopeTheta);
+            // One call when the rows share their positions, else row by row.
+            bool shared = positions.All(p => p.AsSpan().SequenceEqual(positions[0]));
+            for (int b = 0; b < (shared ? 1 : B); b++)
+            {
+                int rows = shared ? B : 1, offset = b * h * N * dHead, length = rows * h * N * dHead;
+                Rope.RotateInPlace(Q.AsSpan(offset, length), rows, h, N, dHead, positions[b], Layout, frequencies);
+                Rope.RotateInPlace(K.AsSpan(offset, length), rows, h, N, dHead, positions[b], Layout, frequencies);
+            }
         }
 
-        int B = X.Dim(0), rowLength = X.Length / B;
-        var rotated = new Tensor(X.Shape);
-        for (int b = 0; b < B; b++)
+        if (LogitScale != 1)
         {
-            var row = new Tensor(X.Data.AsSpan(b * rowLength, rowLength).ToArray(), [1, .. X.Shape[1..]]);
-            Rotate(row, positions[b]).Data.CopyTo(rotated.Data.AsSpan(b * rowLength, rowLength));
+            // Scaling Q scales every logit Q Kᵀ: the same as a softmax temperature 1 / LogitScale.
+            System.Numerics.Tensors.TensorPrimitives.Multiply(Q.AsSpan(0, size), (float)LogitScale, Q.AsSpan(0, size));
         }
 
-        return rotated;
+        Heads.Project(x, B, N, W.WV, null, h, V);
     }
 
     /// <summary>

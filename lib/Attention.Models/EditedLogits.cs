@@ -62,27 +62,11 @@ public sealed partial class AttentionOnlyDecoder
     // rented buffers (x holds the first B·N·d_model floats of the residual stream).
     private void AddSelfAttentionLayer(int l, float[] x, int B, int N, HeadOutputEdit edit)
     {
-        var W = Weights.Layers[l];
         int h = Config.Heads, dHead = Config.HeadDim, size = B * N * Config.DModel;
         float[] Q = ArrayPool<float>.Shared.Rent(size), K = ArrayPool<float>.Shared.Rent(size), V = ArrayPool<float>.Shared.Rent(size);
         try
         {
-            Heads.Project(x, B, N, W.WQ, null, h, Q);
-            Heads.Project(x, B, N, W.WK, null, h, K);
-            if (Config.Positions == PositionEncoding.Rope)
-            {
-                int[] positions = [.. Enumerable.Range(0, N)];
-                double[] frequencies = ropeFrequencies ?? Rope.FrequenciesExact(dHead, Config.RopeTheta);
-                Rope.RotateInPlace(Q, B, h, N, dHead, positions, Layout, frequencies);
-                Rope.RotateInPlace(K, B, h, N, dHead, positions, Layout, frequencies);
-            }
-
-            if (LogitScale != 1)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(Q.AsSpan(0, size), (float)LogitScale, Q.AsSpan(0, size));
-            }
-
-            Heads.Project(x, B, N, W.WV, null, h, V);
+            ProjectQkv(l, x, B, N, Positions(B, N, 0), Q, K, V);
             var z = new Tensor(B, h, N, dHead);
             ScaledDotProductAttention.Attend(
                 Q, K, V, z.Data, null, new AttentionShape(B, h, N, dHead, h, N, dHead), mask: null, PositionBias(N, N),

@@ -137,9 +137,9 @@ public static class Rope
 
     /// <summary>
     /// The rotation of <see cref="Apply(Tensor, int[], RopeLayout, double[])"/> on the first B·H·N·d floats of
-    /// <paramref name="X"/> [B, H, N, d], in place (a rented buffer nobody else reads); arguments checked by the caller.
+    /// <paramref name="X"/> [B, H, N, d], in place (a buffer nobody else reads yet); arguments checked by the caller.
     /// </summary>
-    internal static void RotateInPlace(float[] X, int B, int H, int N, int d, int[] positions, RopeLayout layout, double[] frequencies)
+    internal static void RotateInPlace(Span<float> X, int B, int H, int N, int d, int[] positions, RopeLayout layout, double[] frequencies)
     {
         int half = d / 2;
         var cos = new float[half];
@@ -157,7 +157,7 @@ public static class Rope
             {
                 for (int h = 0; h < H; h++)
                 {
-                    Span<float> x = X.AsSpan(((((b * H) + h) * N) + n) * d, d);
+                    Span<float> x = X.Slice(((((b * H) + h) * N) + n) * d, d);
                     for (int i = 0; i < half; i++)
                     {
                         var (ia, ib) = Pair(i, d, layout);
